@@ -1,0 +1,319 @@
+//! The build pipeline: configuration → content → checks → taxonomies → render → output,
+//! written into a temporary directory next to the output and swapped in only on success.
+//!
+//! Invariants: a failed build leaves the previous output untouched; biaogan never deletes a
+//! directory it did not create (it refuses a non-empty output directory without its marker).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::check;
+use crate::config::SiteConfig;
+use crate::content::{self, LoadOptions, Site};
+use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::fs::Output;
+use crate::markdown::Highlighter;
+use crate::render::{self, RenderInput, RenderStats, Theme};
+use crate::taxonomy::{self, Taxonomy};
+
+/// File that marks a directory as biaogan's output, so that it may be replaced.
+pub const OUTPUT_MARKER: &str = ".biaogan-output";
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site directory (holding `site.yaml`).
+    pub root: PathBuf,
+    /// The output directory.
+    pub out: PathBuf,
+    /// Publish drafts too.
+    pub drafts: bool,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// Options for building the site at `root` into `root/public`.
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            out: root.join("public"),
+            root,
+            drafts: false,
+            base_url: None,
+        }
+    }
+}
+
+/// Duration of each stage.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Loading and parsing content, rendering Markdown.
+    pub load: Duration,
+    /// Site-wide checks and taxonomies.
+    pub check: Duration,
+    /// Templates and writing.
+    pub render: Duration,
+    /// The whole build.
+    pub total: Duration,
+}
+
+/// The outcome of a successful build.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Warnings (errors abort the build).
+    pub warnings: Vec<Diagnostic>,
+    /// Published cases.
+    pub cases: usize,
+    /// What was written.
+    pub stats: RenderStats,
+    /// Where time went.
+    pub timings: Timings,
+}
+
+/// A loaded and checked site, ready to render.
+#[derive(Debug)]
+pub struct Checked {
+    /// The model, drafts included.
+    pub site: Site,
+    /// Taxonomies of the model.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Everything found, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads `root` and runs every check. Never writes anything.
+pub fn load_and_check(
+    root: &Path,
+    base_url: Option<&str>,
+    highlighter: &Highlighter,
+) -> Result<Checked> {
+    let mut config = SiteConfig::load(root)?;
+    if let Some(base_url) = base_url {
+        config.base_url = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+    }
+    let (site, mut diagnostics) =
+        content::load(root, &config, LoadOptions { drafts: true }, highlighter)?;
+    let taxonomies = taxonomy::build(&site);
+    diagnostics.extend(check::check_site(root, &site, &taxonomies));
+    diagnostics.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+    Ok(Checked {
+        site,
+        taxonomies,
+        diagnostics,
+    })
+}
+
+/// Builds the site. On any content error nothing is written and every diagnostic is returned
+/// in [`Error::Content`].
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let highlighter = Highlighter::new();
+    let checked = load_and_check(&options.root, options.base_url.as_deref(), &highlighter)?;
+    let load_done = Instant::now();
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = checked
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(Error::Content(all));
+    }
+    let mut site = checked.site;
+    let mut taxonomies = checked.taxonomies;
+    if !options.drafts {
+        site = site.without_drafts();
+        taxonomies = taxonomy::build(&site);
+    }
+    let theme = Theme::load(&options.root)?;
+    let check_done = Instant::now();
+
+    let staging = Staging::new(&options.out)?;
+    let output = Output::Disk(staging.path().to_path_buf());
+    let input = RenderInput {
+        site: &site,
+        taxonomies: &taxonomies,
+        theme: &theme,
+        highlighter: &highlighter,
+        related: None,
+    };
+    let stats = render::render_site(&input, &output)?;
+    output.write(
+        OUTPUT_MARKER,
+        b"This directory is written by biaogan build and replaced on every build.\n",
+    )?;
+    staging.commit()?;
+    let finished = Instant::now();
+    Ok(BuildReport {
+        warnings,
+        cases: site.cases.len(),
+        stats,
+        timings: Timings {
+            load: load_done - started,
+            check: check_done - load_done,
+            render: finished - check_done,
+            total: finished - started,
+        },
+    })
+}
+
+/// Renders the site into memory (for tests and previews); same checks as [`build`].
+pub fn build_in_memory(root: &Path, drafts: bool) -> Result<(Output, Vec<Diagnostic>)> {
+    let highlighter = Highlighter::new();
+    let checked = load_and_check(root, None, &highlighter)?;
+    if checked.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Content(checked.diagnostics));
+    }
+    let site = if drafts {
+        checked.site
+    } else {
+        checked.site.without_drafts()
+    };
+    let taxonomies = taxonomy::build(&site);
+    let theme = Theme::load(root)?;
+    let output = Output::memory();
+    let input = RenderInput {
+        site: &site,
+        taxonomies: &taxonomies,
+        theme: &theme,
+        highlighter: &highlighter,
+        related: None,
+    };
+    render::render_site(&input, &output)?;
+    Ok((output, checked.diagnostics))
+}
+
+/// A temporary directory next to the output, swapped in by [`Staging::commit`]. Dropped
+/// without commit, it is removed and the output is untouched.
+struct Staging {
+    out: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Staging {
+    fn new(out: &Path) -> Result<Staging> {
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(Error::Output {
+                    path: out.to_path_buf(),
+                    reason: "it is a file, not a directory".to_string(),
+                });
+            }
+            let marked = out.join(OUTPUT_MARKER).is_file();
+            let empty = std::fs::read_dir(out)
+                .map_err(|source| Error::Io {
+                    action: "read directory",
+                    path: out.to_path_buf(),
+                    source,
+                })?
+                .next()
+                .is_none();
+            if !marked && !empty {
+                return Err(Error::Output {
+                    path: out.to_path_buf(),
+                    reason: format!("it is not empty and was not written by biaogan (no {OUTPUT_MARKER} file); choose another --out or empty it yourself"),
+                });
+            }
+        }
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        crate::fs::create_dir_all(parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".biaogan-build-")
+            .tempdir_in(parent)
+            .map_err(|source| Error::Io {
+                action: "create temporary directory in",
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir: Some(dir),
+        })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.as_ref().map_or(Path::new("."), |d| d.path())
+    }
+
+    /// Replaces the output with the staged directory.
+    fn commit(mut self) -> Result<()> {
+        let Some(dir) = self.dir.take() else {
+            return Ok(());
+        };
+        let staged = dir.keep();
+        let io = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        if self.out.exists() {
+            let parent = self
+                .out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let old = tempfile::Builder::new()
+                .prefix(".biaogan-old-")
+                .tempdir_in(parent)
+                .map_err(io("create temporary directory in", parent))?
+                .keep();
+            // `old` exists (empty); rename the output onto it.
+            std::fs::remove_dir(&old).map_err(io("remove", &old))?;
+            std::fs::rename(&self.out, &old).map_err(io("move aside", &self.out))?;
+            if let Err(source) = std::fs::rename(&staged, &self.out) {
+                let _ = std::fs::rename(&old, &self.out);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(Error::Io {
+                    action: "move into place",
+                    path: self.out.clone(),
+                    source,
+                });
+            }
+            std::fs::remove_dir_all(&old).map_err(io("remove the previous output", &old))?;
+        } else {
+            std::fs::rename(&staged, &self.out).map_err(|source| {
+                let _ = std::fs::remove_dir_all(&staged);
+                Error::Io {
+                    action: "move into place",
+                    path: self.out.clone(),
+                    source,
+                }
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders the diagnostics of a failed build as text, numbered, with a summary line.
+pub fn format_diagnostics(diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&diagnostic.render(color));
+        out.push_str("\n\n");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    out.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
+    out
+}
+
+/// A short description of `path` for messages.
+pub fn describe(path: &Path) -> String {
+    display_path(path)
+}

@@ -1,0 +1,583 @@
+//! Site-wide checks over the loaded model: quotas, duplicates, slug and alias collisions,
+//! internal links and assets, private-data formats, eligibility, sanitized HTML.
+//!
+//! Pure: takes the model, returns diagnostics. Never writes anything (`biaogan check` and
+//! `build` both call it; only `build` goes on to write).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use percent_encoding::percent_decode_str;
+
+use crate::content::{Case, Site};
+use crate::error::{Diagnostic, Severity};
+use crate::markdown::Rendered;
+use crate::taxonomy::Taxonomy;
+use crate::vocab::Kind;
+
+/// Runs every site-level check. `taxonomies` are those of the same site.
+/// `root` is the site directory the sources are relative to (files are re-read only to quote
+/// the offending line).
+pub fn check_site(root: &Path, site: &Site, taxonomies: &[Taxonomy]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    check_quotas(root, site, &mut diagnostics);
+    check_duplicates(root, site, &mut diagnostics);
+    check_private(root, site, &mut diagnostics);
+    let paths = known_paths(site, taxonomies);
+    check_links(root, site, &paths, &mut diagnostics);
+    check_html_warnings(site, &mut diagnostics);
+    diagnostics
+}
+
+/// Reads the case file again to point a diagnostic at a key's line.
+fn at_key(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) -> Diagnostic {
+    let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+        return diagnostic;
+    };
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .find_map(|(i, line)| {
+            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+            let pad = rest.len() - rest.trim_start().len();
+            Some((i + 1, key.chars().count() + 2 + pad))
+        });
+    match found {
+        Some((line, column)) => {
+            let width = text
+                .lines()
+                .nth(line - 1)
+                .map_or(1, |l| l.chars().count().saturating_sub(column - 1));
+            diagnostic.at(&text, line, column).span(width)
+        }
+        None => diagnostic,
+    }
+}
+
+/// 多报无效: a region may recommend at most its quota of cases per year; drafts count.
+fn check_quotas(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    if !site.config.enforce_quotas {
+        return;
+    }
+    let mut by_region: BTreeMap<(u16, &str), Vec<&Case>> = BTreeMap::new();
+    for case in &site.cases {
+        by_region
+            .entry((case.year, case.region.as_str()))
+            .or_default()
+            .push(case);
+    }
+    for ((year, region), mut cases) in by_region {
+        let vocab = site.vocabulary(year);
+        let Some(term) = vocab.resolve(Kind::Regions, region) else {
+            continue;
+        };
+        let Some(quota) = term.quota else { continue };
+        if cases.len() as u32 <= quota {
+            continue;
+        }
+        cases.sort_by(|a, b| {
+            a.number
+                .unwrap_or(u32::MAX)
+                .cmp(&b.number.unwrap_or(u32::MAX))
+                .then(a.source.cmp(&b.source))
+        });
+        let over: Vec<String> = cases[quota as usize..]
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({})",
+                    c.enterprise,
+                    crate::error::display_path(&c.source)
+                )
+            })
+            .collect();
+        let first_over = cases[quota as usize];
+        let diagnostic = Diagnostic::error(
+            "quota",
+            &first_over.source,
+            format!(
+                "{} recommends {} cases for {year}, over its quota of {quota} (多报无效); over the quota: {}",
+                term.name,
+                cases.len(),
+                over.join("; ")
+            ),
+        )
+        .help(format!("keep at most {quota} cases of {} in {year}, or raise the quota under `years: {{{year}: {{quotas: {{{}: N}}}}}}` in site.yaml if the notice allows it", term.name, term.id));
+        diagnostics.push(at_key(first_over, root, diagnostic, "region"));
+    }
+}
+
+/// The same enterprise twice in a year, slug collisions, aliases colliding with pages or
+/// with each other.
+fn check_duplicates(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut enterprises: HashMap<(u16, &str), &Case> = HashMap::new();
+    let mut urls: HashMap<&str, &Case> = HashMap::new();
+    for case in &site.cases {
+        if let Some(first) = enterprises.insert((case.year, case.enterprise.as_str()), case) {
+            let d = Diagnostic::error(
+                "duplicate-enterprise",
+                &case.source,
+                format!("{} already has a case in {}: {}", case.enterprise, case.year, crate::error::display_path(&first.source)),
+            )
+            .help("an enterprise is recommended with one experience per year; merge the two write-ups");
+            diagnostics.push(at_key(case, root, d, "enterprise"));
+        }
+        if let Some(first) = urls.insert(case.url.as_str(), case) {
+            let d = Diagnostic::error(
+                "slug-collision",
+                &case.source,
+                format!(
+                    "URL /{} is also the URL of {}",
+                    case.url,
+                    crate::error::display_path(&first.source)
+                ),
+            )
+            .help("give one of the cases its own `slug:`");
+            diagnostics.push(at_key(case, root, d, "enterprise"));
+        }
+    }
+    let mut pages: HashSet<String> = site.cases.iter().map(|c| c.url.clone()).collect();
+    pages.extend(site.pages.iter().map(|p| p.url.clone()));
+    pages.extend(site.collections.iter().map(|c| c.url.clone()));
+    pages.extend(site.workshops.iter().map(|w| w.url.clone()));
+    pages.extend(site.activities.iter().map(|a| a.url.clone()));
+    let mut aliases: HashMap<&str, &Case> = HashMap::new();
+    for case in &site.cases {
+        for alias in &case.aliases {
+            let message = if pages.contains(alias) {
+                Some(format!(
+                    "alias /{alias} is the URL of a page; the redirect would replace it"
+                ))
+            } else {
+                aliases.insert(alias.as_str(), case).map(|other| {
+                    format!(
+                        "alias /{alias} is also an alias of {}",
+                        crate::error::display_path(&other.source)
+                    )
+                })
+            };
+            if let Some(message) = message {
+                let d = Diagnostic::error("alias-collision", &case.source, message)
+                    .help("remove the alias or point it at one case only");
+                diagnostics.push(at_key(case, root, d, "aliases"));
+            }
+        }
+    }
+}
+
+/// GB 32100-2015: 统一社会信用代码 check digit.
+pub fn credit_code_problem(code: &str) -> Option<String> {
+    const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let chars: Vec<char> = code.trim().chars().collect();
+    if chars.len() != 18 {
+        return Some(format!("has {} characters, not 18", chars.len()));
+    }
+    let mut values = Vec::with_capacity(18);
+    for (i, c) in chars.iter().enumerate() {
+        match CHARSET.find(*c) {
+            Some(v) => values.push(v as u32),
+            None => {
+                return Some(format!(
+                    "character {} `{c}` is not allowed (digits and upper-case letters except I, O, S, V, Z)",
+                    i + 1
+                ))
+            }
+        }
+    }
+    let sum: u32 = values.iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+    let expected = (31 - sum % 31) % 31;
+    if values[17] != expected {
+        let expected_char = CHARSET.chars().nth(expected as usize).unwrap_or('?');
+        return Some(format!(
+            "check digit is `{}` but should be `{expected_char}`",
+            chars[17]
+        ));
+    }
+    None
+}
+
+/// Private data formats and the notice's eligibility rule (three profitable years).
+fn check_private(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    for case in &site.cases {
+        let Some(private) = &case.private else {
+            continue;
+        };
+        if let Some(code) = &private.credit_code {
+            if let Some(problem) = credit_code_problem(code) {
+                let d = Diagnostic::error(
+                    "credit-code",
+                    &case.source,
+                    format!("统一社会信用代码 {problem}"),
+                )
+                .help("copy the 18-character code from the business licence (GB 32100)");
+                diagnostics.push(at_key_nested(case, root, d, "credit_code"));
+            } else if code.trim().get(2..4).is_none_or(|s| s != "41") {
+                let d = Diagnostic::warning(
+                    "credit-code-region",
+                    &case.source,
+                    "统一社会信用代码 was not issued in Henan (characters 3–4 are not `41`)",
+                )
+                .help("the notice admits enterprises registered in Henan; check the code");
+                diagnostics.push(at_key_nested(case, root, d, "credit_code"));
+            }
+        }
+        if !private.profit.is_empty() {
+            let losses: Vec<String> = private
+                .profit
+                .iter()
+                .filter(|(_, p)| **p <= 0.0)
+                .map(|(y, p)| format!("{y}: {p}"))
+                .collect();
+            if !losses.is_empty() {
+                let d = Diagnostic::error(
+                    "eligibility",
+                    &case.source,
+                    format!("the notice requires three consecutive profitable years; not profitable: {}", losses.join(", ")),
+                )
+                .help("check the figures; an enterprise without three profitable years is not eligible");
+                diagnostics.push(at_key_nested(case, root, d, "profit"));
+            } else if private.profit.len() < 3 {
+                let d = Diagnostic::warning(
+                    "eligibility",
+                    &case.source,
+                    format!("profit is given for {} year(s); the notice asks for three consecutive years", private.profit.len()),
+                );
+                diagnostics.push(at_key_nested(case, root, d, "profit"));
+            }
+        }
+    }
+}
+
+/// Like [`at_key`] for a key indented inside `private:`.
+fn at_key_nested(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) -> Diagnostic {
+    let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+        return diagnostic;
+    };
+    let found = text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
+        let pad = rest.len() - rest.trim_start().len();
+        (indent > 0).then_some((i + 1, indent + key.chars().count() + 2 + pad))
+    });
+    match found {
+        Some((line, column)) => diagnostic.at(&text, line, column),
+        None => diagnostic,
+    }
+}
+
+/// Every site-relative path the build writes: page directories (`2023/x/`) and files.
+pub fn known_paths(site: &Site, taxonomies: &[Taxonomy]) -> HashSet<String> {
+    let mut paths: HashSet<String> = HashSet::new();
+    paths.insert(String::new());
+    for fixed in [
+        "search/",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "workshops/",
+        "activities/",
+    ] {
+        paths.insert(fixed.to_string());
+    }
+    for case in &site.cases {
+        paths.insert(case.url.clone());
+        for asset in &case.assets {
+            paths.insert(format!("{}{asset}", case.url));
+        }
+    }
+    for collection in &site.collections {
+        paths.insert(collection.url.clone());
+    }
+    paths.extend(site.pages.iter().map(|p| p.url.clone()));
+    paths.extend(site.workshops.iter().map(|w| w.url.clone()));
+    paths.extend(site.activities.iter().map(|a| a.url.clone()));
+    paths.extend(site.assets.iter().map(|a| a.path.clone()));
+    for taxonomy in taxonomies {
+        paths.insert(taxonomy.url.clone());
+        paths.extend(taxonomy.terms.iter().map(|t| t.url.clone()));
+    }
+    paths
+}
+
+/// Resolves `link` found on the page at `page_url` to a site-relative path and fragment.
+/// `None` for links that leave the site (scheme, `//host`) or that climb above the root.
+pub fn resolve_link(page_url: &str, link: &str) -> Option<(String, Option<String>)> {
+    let link = link.trim();
+    if link.is_empty()
+        || link.starts_with("//")
+        || link
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
+    {
+        return None;
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (
+            p,
+            Some(percent_decode_str(f).decode_utf8_lossy().into_owned()),
+        ),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
+    if decoded.is_empty() {
+        return Some((page_url.to_string(), fragment));
+    }
+    let mut segments: Vec<&str> = if decoded.starts_with('/') {
+        Vec::new()
+    } else {
+        page_url.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    let trailing_slash = decoded.ends_with('/')
+        || decoded.ends_with("/.")
+        || decoded.ends_with("/..")
+        || decoded == "."
+        || decoded == "..";
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut resolved = segments.join("/");
+    if resolved.ends_with("/index.html") {
+        resolved.truncate(resolved.len() - "index.html".len());
+    } else if resolved == "index.html" {
+        resolved.clear();
+    } else if trailing_slash && !resolved.is_empty() {
+        resolved.push('/');
+    }
+    Some((resolved, fragment))
+}
+
+fn check_links(
+    root: &Path,
+    site: &Site,
+    paths: &HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let ids: HashMap<&str, HashSet<&str>> = site
+        .cases
+        .iter()
+        .map(|c| (c.url.as_str(), &c.content))
+        .chain(site.pages.iter().map(|p| (p.url.as_str(), &p.content)))
+        .map(|(url, content)| {
+            (
+                url,
+                content.headings.iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    let sources = site
+        .cases
+        .iter()
+        .map(|c| (&c.source, c.url.as_str(), &c.content))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (&p.source, p.url.as_str(), &p.content)),
+        )
+        .chain(
+            site.workshops
+                .iter()
+                .map(|w| (&w.source, w.url.as_str(), &w.content)),
+        )
+        .chain(
+            site.activities
+                .iter()
+                .map(|a| (&a.source, a.url.as_str(), &a.content)),
+        )
+        .chain(
+            site.collections
+                .iter()
+                .filter_map(|c| c.source.as_ref().map(|s| (s, c.url.as_str(), &c.content))),
+        );
+    for (source, url, content) in sources {
+        let mut text: Option<String> = None;
+        for link in &content.links {
+            let raw = link.url.trim();
+            if raw.starts_with('/') && !raw.starts_with("//") {
+                let d = Diagnostic::warning(
+                    "absolute-link",
+                    source,
+                    format!("link `{raw}` starts with `/`: it breaks when the site is opened from a folder or a sub-path"),
+                )
+                .help("write links relative to the page, e.g. `../other-case/`");
+                diagnostics.push(locate_link(
+                    d,
+                    root,
+                    source,
+                    &mut text,
+                    link.line,
+                    link.column,
+                    raw,
+                ));
+            }
+            let Some((target, fragment)) = resolve_link(url, raw) else {
+                if !raw.contains(':') && !raw.starts_with("//") {
+                    let d = Diagnostic::error(
+                        "broken-link",
+                        source,
+                        format!("link `{raw}` points above the site root"),
+                    )
+                    .help("fix the number of `../` in the link");
+                    diagnostics.push(locate_link(
+                        d,
+                        root,
+                        source,
+                        &mut text,
+                        link.line,
+                        link.column,
+                        raw,
+                    ));
+                }
+                continue;
+            };
+            let exists = paths.contains(&target) || paths.contains(&format!("{target}/"));
+            if !exists {
+                let what = if link.is_image { "image" } else { "link" };
+                let d = Diagnostic::error(
+                    if link.is_image { "missing-asset" } else { "broken-link" },
+                    source,
+                    format!("{what} `{raw}` resolves to /{target}, which the site does not contain"),
+                )
+                .help(if link.is_image {
+                    "put the file in the case folder next to index.md, and check the file name"
+                } else {
+                    "check the path; links to other cases look like `../<slug>/` within a year or `../../2024/<slug>/`"
+                });
+                diagnostics.push(locate_link(
+                    d,
+                    root,
+                    source,
+                    &mut text,
+                    link.line,
+                    link.column,
+                    raw,
+                ));
+                continue;
+            }
+            if let (Some(fragment), Some(known)) = (fragment, ids.get(target.as_str())) {
+                if !fragment.is_empty()
+                    && !known.contains(fragment.as_str())
+                    && !fragment.starts_with("fn")
+                {
+                    let d = Diagnostic::warning(
+                        "broken-anchor",
+                        source,
+                        format!("section `#{fragment}` does not exist on /{target}"),
+                    )
+                    .help("section ids are the heading text, e.g. `#主要做法`");
+                    diagnostics.push(locate_link(
+                        d,
+                        root,
+                        source,
+                        &mut text,
+                        link.line,
+                        link.column,
+                        raw,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn locate_link(
+    diagnostic: Diagnostic,
+    root: &Path,
+    source: &Path,
+    text: &mut Option<String>,
+    line: usize,
+    column: usize,
+    raw: &str,
+) -> Diagnostic {
+    if line == 0 {
+        return diagnostic;
+    }
+    if text.is_none() {
+        *text = std::fs::read_to_string(root.join(source)).ok();
+    }
+    match text {
+        Some(text) => diagnostic
+            .at(text, line, column.max(1))
+            .span(raw.chars().count()),
+        None => diagnostic,
+    }
+}
+
+/// Raw HTML removed by the sanitizer, reported as warnings.
+fn check_html_warnings(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let contents = site
+        .cases
+        .iter()
+        .map(|c| (&c.source, &c.content))
+        .chain(site.pages.iter().map(|p| (&p.source, &p.content)))
+        .chain(site.workshops.iter().map(|w| (&w.source, &w.content)))
+        .chain(site.activities.iter().map(|a| (&a.source, &a.content)));
+    for (source, content) in contents {
+        push_html_warnings(source, content, diagnostics);
+    }
+}
+
+fn push_html_warnings(source: &Path, content: &Rendered, diagnostics: &mut Vec<Diagnostic>) {
+    for warning in &content.warnings {
+        let mut d = Diagnostic::warning(
+            "unsafe-html",
+            source,
+            format!("raw HTML sanitized: {}", warning.message),
+        )
+        .help("scripts, event handlers and `javascript:` URLs are removed from published pages");
+        d.line = warning.line;
+        d.severity = Severity::Warning;
+        diagnostics.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes() {
+        assert_eq!(credit_code_problem("91350100M000100Y43"), None);
+        assert!(credit_code_problem("91350100M000100Y44").is_some());
+        assert!(credit_code_problem("9135010").is_some());
+        assert!(credit_code_problem("91350100M000100YI3").is_some());
+    }
+
+    #[test]
+    fn links_resolve_like_a_browser() {
+        let page = "2023/a/";
+        assert_eq!(
+            resolve_link(page, "chart.svg"),
+            Some(("2023/a/chart.svg".into(), None))
+        );
+        assert_eq!(resolve_link(page, "../b/"), Some(("2023/b/".into(), None)));
+        assert_eq!(
+            resolve_link(page, "../../2024/c/#主要做法"),
+            Some(("2024/c/".into(), Some("主要做法".into())))
+        );
+        assert_eq!(
+            resolve_link(page, "#%E4%B8%BB"),
+            Some(("2023/a/".into(), Some("主".into())))
+        );
+        assert_eq!(resolve_link(page, "../../../x"), None);
+        assert_eq!(resolve_link(page, "https://example.org/"), None);
+        assert_eq!(resolve_link(page, "mailto:a@b"), None);
+        assert_eq!(
+            resolve_link(page, "../b/index.html"),
+            Some(("2023/b/".into(), None))
+        );
+    }
+}

@@ -1,0 +1,1006 @@
+//! Loading: walk `content/`, read each file, parse its front matter, resolve vocabulary values
+//! and references, render its Markdown.
+//!
+//! Problems are collected as diagnostics; a file with errors is left out of the model but the
+//! walk goes on, so one build reports every error.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::front_matter::{
+    self, ActivityMeta, CaseMeta, CollectionMeta, PageMeta, Split, SplitError, WorkshopMeta,
+};
+use crate::content::model::{
+    Activity, Asset, Case, Collection, Page, Site, Workshop, WorkshopEntry,
+};
+use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::markdown::{self, Highlighter, Rendered};
+use crate::slug::{is_valid_slug, Slugger};
+use crate::vocab::{Kind, Vocabulary};
+use crate::yaml::YamlSource;
+
+/// Name of the content directory under the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// Files larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep draft pages (not cases: draft cases are always loaded, because checks such as
+    /// quotas count them; [`crate::content::Site::without_drafts`] removes them).
+    pub drafts: bool,
+}
+
+/// Everything the walk found, classified, before any file is read.
+#[derive(Debug, Default)]
+struct Inventory {
+    collections: Vec<(u16, PathBuf)>,
+    cases: Vec<(u16, PathBuf)>,
+    workshops: Vec<PathBuf>,
+    activities: Vec<PathBuf>,
+    pages: Vec<PathBuf>,
+    assets: Vec<PathBuf>,
+    years: Vec<u16>,
+}
+
+/// A file's text with its site-relative name, for diagnostics.
+struct SourceFile {
+    rel: PathBuf,
+    text: String,
+}
+
+/// Loads the site under `root`. Hard I/O failures are errors; content problems are returned as
+/// diagnostics next to the model, which holds every file that loaded cleanly.
+pub fn load(
+    root: &Path,
+    config: &SiteConfig,
+    options: LoadOptions,
+    highlighter: &Highlighter,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let content = root.join(CONTENT_DIR);
+    let mut diagnostics = Vec::new();
+    let inventory = walk(root, &content, &mut diagnostics)?;
+    let vocabularies: BTreeMap<u16, Vocabulary> = inventory
+        .years
+        .iter()
+        .map(|year| (*year, config.vocabulary(*year)))
+        .collect();
+    let slugger = Slugger::new(&config.pinyin);
+
+    let case_results: Vec<(Option<Case>, Vec<Diagnostic>)> = inventory
+        .cases
+        .par_iter()
+        .map(|(year, path)| {
+            let mut diags = Vec::new();
+            let vocab = &vocabularies[year];
+            let case = load_case(
+                root,
+                path,
+                *year,
+                config,
+                vocab,
+                &slugger,
+                highlighter,
+                &mut diags,
+            );
+            (case, diags)
+        })
+        .collect();
+    let mut cases = Vec::with_capacity(case_results.len());
+    for (case, diags) in case_results {
+        diagnostics.extend(diags);
+        cases.extend(case);
+    }
+    cases.sort_by(|a, b| {
+        b.year
+            .cmp(&a.year)
+            .then(
+                a.number
+                    .unwrap_or(u32::MAX)
+                    .cmp(&b.number.unwrap_or(u32::MAX)),
+            )
+            .then(a.slug.cmp(&b.slug))
+    });
+
+    let mut collections = Vec::new();
+    for year in inventory.years.iter().rev() {
+        let source = inventory
+            .collections
+            .iter()
+            .find(|(y, _)| y == year)
+            .map(|(_, p)| p.clone());
+        let collection = match &source {
+            Some(path) => load_collection(root, path, *year, highlighter, &mut diagnostics),
+            None => Some(Collection {
+                year: *year,
+                url: format!("{year}/"),
+                title: format!("{year}年质量标杆典型经验"),
+                date: None,
+                summary: None,
+                content: Rendered::default(),
+                source: None,
+            }),
+        };
+        collections.extend(collection);
+    }
+
+    let references = CaseIndex::new(&cases);
+    let mut workshops: Vec<Workshop> = inventory
+        .workshops
+        .iter()
+        .filter_map(|path| load_workshop(root, path, &references, highlighter, &mut diagnostics))
+        .collect();
+    workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    let mut activities: Vec<Activity> = inventory
+        .activities
+        .iter()
+        .filter_map(|path| load_activity(root, path, &references, highlighter, &mut diagnostics))
+        .collect();
+    activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    let mut pages: Vec<Page> = inventory
+        .pages
+        .iter()
+        .filter_map(|path| load_page(root, path, options, highlighter, &mut diagnostics))
+        .collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    let assets = inventory
+        .assets
+        .iter()
+        .filter_map(|path| {
+            let rel = path.strip_prefix(&content).ok()?;
+            Some(Asset {
+                source: path.clone(),
+                path: slash_path(rel),
+            })
+        })
+        .collect();
+
+    let site = Site {
+        config: config.clone(),
+        vocabularies,
+        collections,
+        cases,
+        workshops,
+        activities,
+        pages,
+        assets,
+    };
+    Ok((site, diagnostics))
+}
+
+/// Walks `content/` and classifies every file.
+fn walk(root: &Path, content: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Inventory> {
+    let mut inventory = Inventory::default();
+    if !content.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} has no {CONTENT_DIR}/ directory",
+            display_path(root)
+        )));
+    }
+    let mut years = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(content)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|e| Error::Io {
+            action: "read directory",
+            path: e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content.to_path_buf()),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("walk failed")),
+        })?;
+        let path = entry.path();
+        let rel = path.strip_prefix(content).unwrap_or(path);
+        let components: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let name = components.last().map(String::as_str).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning("skipped", site_rel(root, path), "symbolic link skipped")
+                    .help("copy the file into the site instead of linking it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let is_md = name.ends_with(".md");
+        let year = components.first().and_then(|first| parse_year(first));
+        match (year, components.len(), is_md) {
+            (Some(year), 2, true) if name == "_index.md" => {
+                years.insert(year);
+                inventory.collections.push((year, path.to_path_buf()));
+            }
+            (Some(year), 3, true) if name == "index.md" => {
+                years.insert(year);
+                inventory.cases.push((year, path.to_path_buf()));
+            }
+            (Some(_), n, _) if n >= 3 => {} // bundle assets, collected with their case
+            (Some(_), _, _) => diagnostics.push(
+                Diagnostic::warning("skipped", site_rel(root, path), "file skipped: a year folder holds only `_index.md` and one folder per enterprise")
+                    .help("move the case into `<year>/<企业名称>/index.md`"),
+            ),
+            (None, 2, true) if components[0] == "workshops" => {
+                inventory.workshops.push(path.to_path_buf())
+            }
+            (None, 2, true) if components[0] == "activities" => {
+                inventory.activities.push(path.to_path_buf())
+            }
+            (None, _, true) => inventory.pages.push(path.to_path_buf()),
+            (None, _, false) => inventory.assets.push(path.to_path_buf()),
+        }
+    }
+    inventory.years = years.into_iter().collect();
+    Ok(inventory)
+}
+
+fn parse_year(name: &str) -> Option<u16> {
+    if name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()) {
+        name.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn site_rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file as UTF-8, refusing huge files and reporting the line of the first bad byte.
+fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let rel = site_rel(root, path);
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "too-large",
+                    &rel,
+                    format!(
+                        "file is {} bytes, larger than the limit of {MAX_FILE_BYTES} bytes",
+                        meta.len()
+                    ),
+                )
+                .help("split the write-up or move large data into attachments"),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "io",
+                &rel,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "io",
+                &rel,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(SourceFile { rel, text }),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let prefix = &error.as_bytes()[..valid];
+            let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = prefix
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&prefix[line_start..])
+                .chars()
+                .count()
+                + 1;
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            diagnostics.push(
+                Diagnostic::error(
+                    "encoding",
+                    &rel,
+                    format!("file is not valid UTF-8: invalid byte at offset {valid}"),
+                )
+                .at(&lossy, line, column)
+                .help("save the file as UTF-8 (files saved as GBK/GB18030 by older editors must be converted)"),
+            );
+            None
+        }
+    }
+}
+
+/// Splits front matter, reporting a diagnostic on failure.
+fn split_source<'a>(file: &'a SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Split<'a>> {
+    match front_matter::split(&file.text) {
+        Ok(split) => Some(split),
+        Err(SplitError::NoOpening) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "front-matter",
+                    &file.rel,
+                    "file does not start with front matter",
+                )
+                .at(&file.text, 1, 1)
+                .help("start the file with a line `---`, the YAML keys, and another `---`"),
+            );
+            None
+        }
+        Err(SplitError::NoClosing) => {
+            diagnostics.push(
+                Diagnostic::error("front-matter", &file.rel, "front matter is not closed")
+                    .at(&file.text, 1, 1)
+                    .help("add a line `---` after the last YAML key"),
+            );
+            None
+        }
+    }
+}
+
+fn yaml_source<'a>(file: &'a SourceFile, split: &Split<'a>) -> YamlSource<'a> {
+    YamlSource {
+        file: &file.rel,
+        file_text: &file.text,
+        text: split.yaml,
+        first_line: split.yaml_first_line,
+    }
+}
+
+/// Renders a body and shifts the line numbers it reports to lines of the file.
+fn render_body(split: &Split<'_>, highlighter: &Highlighter) -> Rendered {
+    let mut rendered = markdown::render(split.body, highlighter);
+    let shift = split.body_first_line - 1;
+    for link in &mut rendered.links {
+        if link.line > 0 {
+            link.line += shift;
+        }
+    }
+    for warning in &mut rendered.warnings {
+        if warning.line > 0 {
+            warning.line += shift;
+        }
+    }
+    rendered
+}
+
+fn parse_date(
+    source: &YamlSource<'_>,
+    key: &str,
+    value: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
+    let value = value?;
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            diagnostics.push(
+                source
+                    .key_diagnostic("date", key, format!("`{value}` is not a date"))
+                    .help("write dates as YYYY-MM-DD, e.g. 2023-09-15"),
+            );
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_case(
+    root: &Path,
+    path: &Path,
+    folder_year: u16,
+    config: &SiteConfig,
+    vocab: &Vocabulary,
+    slugger: &Slugger,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Case> {
+    let file = read_source(root, path, diagnostics)?;
+    let split = split_source(&file, diagnostics)?;
+    let source = yaml_source(&file, &split);
+    let meta: CaseMeta = match source.parse("case front matter") {
+        Ok(meta) => meta,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let before = diagnostics.iter().filter(|d| d.is_error()).count();
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    if meta.year != folder_year {
+        diagnostics.push(
+            source
+                .key_diagnostic(
+                    "year-mismatch",
+                    "year",
+                    format!(
+                        "year {} does not match the folder {folder_year}/",
+                        meta.year
+                    ),
+                )
+                .help(format!(
+                    "set `year: {folder_year}` or move the case into `content/{}/`",
+                    meta.year
+                )),
+        );
+    }
+    if meta.enterprise.trim() != folder {
+        diagnostics.push(
+            Diagnostic {
+                severity: crate::error::Severity::Warning,
+                ..source.key_diagnostic(
+                    "folder-name",
+                    "enterprise",
+                    format!(
+                        "enterprise `{}` differs from its folder name `{folder}`",
+                        meta.enterprise
+                    ),
+                )
+            }
+            .help("name each case folder by the enterprise, as the notice requires"),
+        );
+    }
+    for (key, value) in [
+        ("title", &meta.title),
+        ("enterprise", &meta.enterprise),
+        ("summary", &meta.summary),
+    ] {
+        if value.trim().is_empty() {
+            diagnostics.push(
+                source
+                    .key_diagnostic("empty", key, format!("`{key}` is empty"))
+                    .help(format!("write the case's {key}")),
+            );
+        }
+    }
+    let area = resolve_one(&source, vocab, Kind::Areas, "area", &meta.area, diagnostics);
+    let region = resolve_one(
+        &source,
+        vocab,
+        Kind::Regions,
+        "region",
+        &meta.region,
+        diagnostics,
+    );
+    let industries = resolve_many(
+        &source,
+        vocab,
+        Kind::Industries,
+        "industry",
+        &meta.industry,
+        diagnostics,
+    );
+    let methods = resolve_many(
+        &source,
+        vocab,
+        Kind::Methods,
+        "methods",
+        &meta.methods,
+        diagnostics,
+    );
+    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+
+    let slug = match &meta.slug {
+        Some(slug) if !is_valid_slug(slug) => {
+            diagnostics.push(
+                source
+                    .key_diagnostic(
+                        "slug",
+                        "slug",
+                        format!("slug `{slug}` is not a valid URL segment"),
+                    )
+                    .help(
+                        "use lowercase ASCII letters, digits and hyphens, e.g. `heng-xin-jing-mi`",
+                    ),
+            );
+            String::new()
+        }
+        Some(slug) => slug.clone(),
+        None => {
+            let slug = slugger.enterprise_slug(&meta.enterprise);
+            if !is_valid_slug(&slug) {
+                diagnostics.push(
+                    source
+                        .key_diagnostic(
+                            "slug",
+                            "enterprise",
+                            format!(
+                                "cannot derive a URL slug from the enterprise name (got `{slug}`)"
+                            ),
+                        )
+                        .help("add `slug: some-name` to the front matter"),
+                );
+            }
+            if is_valid_slug(&slug) {
+                slug
+            } else {
+                String::new()
+            }
+        }
+    };
+    let mut aliases = Vec::new();
+    for alias in &meta.aliases {
+        match normalize_alias(alias) {
+            Some(alias) => aliases.push(alias),
+            None => diagnostics.push(
+                source
+                    .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
+                    .help("write old URLs as site paths like `/2023/old-name/` (no `..`, no scheme, no backslashes)"),
+            ),
+        }
+    }
+    let tags: Vec<String> = meta
+        .tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let content = render_body(&split, highlighter);
+    let bundle_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let assets = bundle_assets(&bundle_dir);
+
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > before || slug.is_empty() {
+        return None;
+    }
+    Some(Case {
+        url: format!("{}/{slug}/", meta.year),
+        source: file.rel.clone(),
+        bundle_dir,
+        year: meta.year,
+        slug,
+        title: meta.title.trim().to_string(),
+        enterprise: meta.enterprise.trim().to_string(),
+        number: meta.number,
+        summary: meta.summary.trim().to_string(),
+        status: meta.status,
+        level: meta.level.unwrap_or_else(|| config.level.clone()),
+        date,
+        area: area?,
+        region: region?,
+        industries,
+        methods,
+        tags,
+        aliases,
+        draft: meta.draft,
+        private: meta.private,
+        content,
+        assets,
+    })
+}
+
+/// Files of a bundle other than Markdown, relative to the bundle, sorted.
+fn bundle_assets(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let name = rel.to_string_lossy();
+            if name.ends_with(".md")
+                || rel
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            {
+                None
+            } else {
+                Some(slash_path(rel))
+            }
+        })
+        .collect()
+}
+
+/// Normalizes an alias to a site-relative directory path (`2023/old/`), refusing anything
+/// that could escape the output directory.
+pub fn normalize_alias(alias: &str) -> Option<String> {
+    let trimmed = alias.trim();
+    if trimmed.contains("://")
+        || trimmed.contains('\\')
+        || trimmed.contains('\0')
+        || trimmed.contains('?')
+        || trimmed.contains('#')
+    {
+        return None;
+    }
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty()
+        || parts
+            .iter()
+            .any(|p| *p == "." || *p == ".." || p.contains(':') || p.contains('%'))
+    {
+        return None;
+    }
+    let last = parts.last().copied().unwrap_or_default();
+    if last.ends_with(".html") {
+        Some(parts.join("/"))
+    } else {
+        Some(format!("{}/", parts.join("/")))
+    }
+}
+
+fn resolve_one(
+    source: &YamlSource<'_>,
+    vocab: &Vocabulary,
+    kind: Kind,
+    key: &str,
+    value: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match vocab.resolve(kind, value) {
+        Some(term) => Some(term.id.clone()),
+        None => {
+            diagnostics.push(unknown_term(source, vocab, kind, key, value));
+            None
+        }
+    }
+}
+
+fn resolve_many(
+    source: &YamlSource<'_>,
+    vocab: &Vocabulary,
+    kind: Kind,
+    key: &str,
+    values: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for value in values {
+        match vocab.resolve(kind, value) {
+            Some(term) if !ids.contains(&term.id) => ids.push(term.id.clone()),
+            Some(_) => {}
+            None => diagnostics.push(unknown_term(source, vocab, kind, key, value)),
+        }
+    }
+    ids
+}
+
+fn unknown_term(
+    source: &YamlSource<'_>,
+    vocab: &Vocabulary,
+    kind: Kind,
+    key: &str,
+    value: &str,
+) -> Diagnostic {
+    let code = match kind {
+        Kind::Areas => "unknown-area",
+        Kind::Regions => "unknown-region",
+        Kind::Industries => "unknown-industry",
+        Kind::Methods => "unknown-method",
+        Kind::Tags => "unknown-tag",
+    };
+    let diagnostic = source.key_diagnostic(
+        code,
+        key,
+        format!("`{value}` is not in the {} vocabulary", kind.title()),
+    );
+    let help = match vocab.suggest(kind, value) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => {
+            let ids: Vec<&str> = vocab.terms(kind).iter().map(|t| t.id.as_str()).collect();
+            format!(
+                "use one of: {} (or add it under `vocabularies:` in site.yaml)",
+                ids.join(", ")
+            )
+        }
+    };
+    diagnostic.help(help)
+}
+
+fn load_collection(
+    root: &Path,
+    path: &Path,
+    year: u16,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Collection> {
+    let file = read_source(root, path, diagnostics)?;
+    let split = split_source(&file, diagnostics)?;
+    let source = yaml_source(&file, &split);
+    let meta: CollectionMeta = source
+        .parse("collection front matter")
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+    Some(Collection {
+        year,
+        url: format!("{year}/"),
+        title: meta.title,
+        date,
+        summary: meta.summary,
+        content: render_body(&split, highlighter),
+        source: Some(file.rel.clone()),
+    })
+}
+
+/// Finds cases by `YEAR/slug`, `YEAR/企业名称` or a unique `企业名称`.
+struct CaseIndex {
+    by_key: HashMap<String, usize>,
+    by_enterprise: HashMap<String, Vec<usize>>,
+}
+
+impl CaseIndex {
+    fn new(cases: &[Case]) -> CaseIndex {
+        let mut by_key = HashMap::new();
+        let mut by_enterprise: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, case) in cases.iter().enumerate() {
+            by_key.insert(format!("{}/{}", case.year, case.slug), index);
+            by_key.insert(format!("{}/{}", case.year, case.enterprise), index);
+            if let Some(folder) = case.bundle_dir.file_name() {
+                by_key.insert(format!("{}/{}", case.year, folder.to_string_lossy()), index);
+            }
+            by_enterprise
+                .entry(case.enterprise.clone())
+                .or_default()
+                .push(index);
+        }
+        CaseIndex {
+            by_key,
+            by_enterprise,
+        }
+    }
+
+    fn resolve(&self, reference: &str) -> Result<usize, String> {
+        let key = reference.trim().trim_matches('/');
+        if let Some(index) = self.by_key.get(key) {
+            return Ok(*index);
+        }
+        match self.by_enterprise.get(key).map(Vec::as_slice) {
+            Some([index]) => Ok(*index),
+            Some(_) => Err(format!(
+                "`{reference}` names an enterprise with cases in several years; write `YEAR/{key}`"
+            )),
+            None => Err(format!("no case `{reference}`")),
+        }
+    }
+}
+
+/// Resolves a reference written in front matter, reporting a located error.
+fn resolve_reference(
+    source: &YamlSource<'_>,
+    index: &CaseIndex,
+    key: &str,
+    reference: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    match index.resolve(reference) {
+        Ok(i) => Some(i),
+        Err(message) => {
+            let mut diagnostic = Diagnostic::error("unknown-case", source.file, message)
+                .help("refer to a case as `YEAR/企业名称` (its folder) or `YEAR/slug`; drafts are not published");
+            let located = source
+                .text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.contains(reference));
+            match located {
+                Some((i, line)) => {
+                    let column = line
+                        .find(reference)
+                        .map_or(1, |b| line[..b].chars().count() + 1);
+                    diagnostic = diagnostic
+                        .at(source.file_text, source.first_line + i, column)
+                        .span(reference.chars().count());
+                }
+                None => {
+                    if let Some((line, column)) = source.key_location(key) {
+                        diagnostic = diagnostic.at(source.file_text, line, column);
+                    }
+                }
+            }
+            diagnostics.push(diagnostic);
+            None
+        }
+    }
+}
+
+fn file_slug(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn checked_page_slug(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let slug = file_slug(&file.rel);
+    if is_valid_slug(&slug) {
+        Some(slug)
+    } else {
+        diagnostics.push(
+            Diagnostic::error("slug", &file.rel, format!("file name `{slug}` is not a valid URL segment"))
+                .help("name the file with lowercase ASCII letters, digits and hyphens, e.g. `digital-quality.md`"),
+        );
+        None
+    }
+}
+
+fn load_workshop(
+    root: &Path,
+    path: &Path,
+    index: &CaseIndex,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Workshop> {
+    let file = read_source(root, path, diagnostics)?;
+    let split = split_source(&file, diagnostics)?;
+    let source = yaml_source(&file, &split);
+    let meta: WorkshopMeta = source
+        .parse("workshop front matter")
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let slug = checked_page_slug(&file, diagnostics)?;
+    let before = diagnostics.len();
+    let entries: Vec<WorkshopEntry> = meta
+        .cases
+        .iter()
+        .filter_map(|item| {
+            resolve_reference(&source, index, "cases", &item.case, diagnostics).map(|case| {
+                WorkshopEntry {
+                    case,
+                    note: item.note.clone(),
+                }
+            })
+        })
+        .collect();
+    if meta.cases.is_empty() {
+        diagnostics.push(
+            source
+                .key_diagnostic("empty", "cases", "workshop lists no cases".to_string())
+                .help("add `cases:` entries like `- case: 2023/企业名称`"),
+        );
+    }
+    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+    if diagnostics.len() > before {
+        return None;
+    }
+    Some(Workshop {
+        source: file.rel.clone(),
+        url: format!("workshops/{slug}/"),
+        title: meta.title,
+        date,
+        trainer: meta.trainer,
+        place: meta.place,
+        summary: meta.summary,
+        agenda: meta.agenda,
+        entries,
+        content: render_body(&split, highlighter),
+    })
+}
+
+fn load_activity(
+    root: &Path,
+    path: &Path,
+    index: &CaseIndex,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Activity> {
+    let file = read_source(root, path, diagnostics)?;
+    let split = split_source(&file, diagnostics)?;
+    let source = yaml_source(&file, &split);
+    let meta: ActivityMeta = source
+        .parse("activity front matter")
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let slug = checked_page_slug(&file, diagnostics)?;
+    let before = diagnostics.len();
+    let host = meta
+        .host
+        .as_deref()
+        .and_then(|host| resolve_reference(&source, index, "host", host, diagnostics));
+    let cases: Vec<usize> = meta
+        .cases
+        .iter()
+        .filter_map(|reference| resolve_reference(&source, index, "cases", reference, diagnostics))
+        .collect();
+    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+    if diagnostics.len() > before {
+        return None;
+    }
+    Some(Activity {
+        source: file.rel.clone(),
+        url: format!("activities/{slug}/"),
+        title: meta.title,
+        kind: meta.kind,
+        date,
+        place: meta.place,
+        host,
+        cases,
+        summary: meta.summary,
+        content: render_body(&split, highlighter),
+    })
+}
+
+fn load_page(
+    root: &Path,
+    path: &Path,
+    options: LoadOptions,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let file = read_source(root, path, diagnostics)?;
+    let split = split_source(&file, diagnostics)?;
+    let source = yaml_source(&file, &split);
+    let meta: PageMeta = source
+        .parse("page front matter")
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    if meta.draft && !options.drafts {
+        return None;
+    }
+    let rel = file.rel.strip_prefix(CONTENT_DIR).unwrap_or(&file.rel);
+    let mut url = slash_path(&rel.with_extension(""));
+    if url.ends_with("/index") || url == "index" {
+        url.truncate(url.len() - "index".len());
+    } else {
+        url.push('/');
+    }
+    let valid = url
+        .trim_end_matches('/')
+        .split('/')
+        .all(|segment| is_valid_slug(segment) || segment.is_empty());
+    if !valid || url.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                "slug",
+                &file.rel,
+                format!("page path `{url}` is not a valid URL"),
+            )
+            .help("name page files and folders with lowercase ASCII letters, digits and hyphens"),
+        );
+        return None;
+    }
+    Some(Page {
+        source: file.rel.clone(),
+        url,
+        title: meta.title,
+        summary: meta.summary,
+        content: render_body(&split, highlighter),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_alias;
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        assert_eq!(normalize_alias("/2023/old/").as_deref(), Some("2023/old/"));
+        assert_eq!(normalize_alias("2023/old").as_deref(), Some("2023/old/"));
+        assert_eq!(normalize_alias("/old.html").as_deref(), Some("old.html"));
+        assert_eq!(normalize_alias("/../x/"), None);
+        assert_eq!(normalize_alias("https://x/"), None);
+        assert_eq!(normalize_alias("a\\b"), None);
+        assert_eq!(normalize_alias("/"), None);
+        assert_eq!(normalize_alias("/%2e%2e/"), None);
+    }
+}

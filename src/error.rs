@@ -1,0 +1,239 @@
+//! Errors and diagnostics.
+//!
+//! Two kinds of failure exist. A [`Diagnostic`] is a problem in the user's content, located by
+//! file, line and column; stages collect them instead of stopping at the first one. An [`Error`]
+//! ends a command: it carries either the collected diagnostics or an I/O, template or output
+//! failure that names its path.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Publishing continues; the author should look at it.
+    Warning,
+    /// Publishing is refused until it is fixed.
+    Error,
+}
+
+/// One problem in the site's content or configuration, with its location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable machine-readable code, e.g. `front-matter`, `unknown-key`, `unknown-region`.
+    pub code: &'static str,
+    /// The file, relative to the site root.
+    pub file: PathBuf,
+    /// 1-based line in `file`, 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column (in characters) in that line, 0 when unknown.
+    pub column: usize,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The source line the location points into, for display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// Length, in characters, of the highlighted span in `source_line` (at least 1).
+    #[serde(skip)]
+    pub span_chars: usize,
+}
+
+impl Diagnostic {
+    /// An error about `file` as a whole.
+    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: None,
+            source_line: None,
+            span_chars: 1,
+        }
+    }
+
+    /// A warning about `file` as a whole.
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    /// Points the diagnostic at `line`/`column` (1-based) of `source`, the whole file text.
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self.source_line = line
+            .checked_sub(1)
+            .and_then(|index| source.lines().nth(index))
+            .map(|text| text.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Sets the length of the highlighted span.
+    pub fn span(mut self, chars: usize) -> Self {
+        self.span_chars = chars.max(1);
+        self
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `true` for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic like a compiler message: `error[code]: message`, then the
+    /// location and the source line with the span underlined, then the help.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = display_path(&self.file);
+        let location = if self.line > 0 {
+            format!("{path}:{}:{}", self.line, self.column.max(1))
+        } else {
+            path.clone()
+        };
+        let mut group = Group::with_title(level.primary_title(self.message.as_str()).id(self.code));
+        match &self.source_line {
+            Some(line) if self.line > 0 => {
+                let range = char_span_to_bytes(line, self.column, self.span_chars);
+                group = group.element(
+                    Snippet::source(line.as_str())
+                        .line_start(self.line)
+                        .path(location.clone())
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
+            }
+            _ => {
+                group = group.element(Level::NOTE.message(format!("in {location}")));
+            }
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let report: [Group<'_>; 1] = [group];
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report).to_string()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = display_path(&self.file);
+        if self.line > 0 {
+            write!(f, "{path}:{}:{}: {}", self.line, self.column, self.message)
+        } else {
+            write!(f, "{path}: {}", self.message)
+        }
+    }
+}
+
+/// Converts a 1-based character column and a character length into a byte range of `line`.
+fn char_span_to_bytes(line: &str, column: usize, chars: usize) -> std::ops::Range<usize> {
+    let mut indices = line.char_indices().map(|(i, _)| i).chain([line.len()]);
+    let start = indices.nth(column.saturating_sub(1)).unwrap_or(line.len());
+    let end = line[start..]
+        .char_indices()
+        .nth(chars.max(1))
+        .map(|(i, _)| start + i)
+        .unwrap_or(line.len());
+    if start == end && start == line.len() && !line.is_empty() {
+        let last = line
+            .char_indices()
+            .last()
+            .map(|(i, _)| i)
+            .unwrap_or_default();
+        return last..line.len();
+    }
+    start..end
+}
+
+/// A path written with forward slashes, as users see it in messages on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Everything that can end a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The content has errors; all of them are listed.
+    #[error("{} error(s) found in the site content", count_errors(.0))]
+    Content(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("cannot {action} {}: {source}", display_path(.path))]
+    Io {
+        /// What was being done: "read", "write", "create directory", …
+        action: &'static str,
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A template failed to parse or to render.
+    #[error("template `{template}` failed{}: {message}", .page.as_ref().map(|p| format!(" while rendering {p}")).unwrap_or_default())]
+    Template {
+        /// Name of the template, e.g. `case.html`.
+        template: String,
+        /// Page being rendered, if any.
+        page: Option<String>,
+        /// Tera's message with its causes.
+        message: String,
+    },
+    /// The output directory cannot be used safely.
+    #[error("refusing to write to {}: {reason}", display_path(.path))]
+    Output {
+        /// The output directory.
+        path: PathBuf,
+        /// Why it is refused and what to do.
+        reason: String,
+    },
+    /// The site configuration or the command's options are invalid.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// Result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_to_bytes_counts_characters() {
+        assert_eq!(char_span_to_bytes("区域: 郑州", 5, 2), 8..14);
+        assert_eq!(char_span_to_bytes("abc", 9, 1), 2..3);
+        assert_eq!(char_span_to_bytes("", 1, 1), 0..0);
+    }
+}

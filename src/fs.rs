@@ -1,0 +1,163 @@
+//! File-system access with paths in every error, and the output writer.
+//!
+//! All reads and writes of the library go through these helpers so that an I/O error always
+//! names its path. [`Output`] is where rendered files go: a directory on disk, or memory for
+//! tests and `serve`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// Reads a whole file as bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Creates a directory and its parents.
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    fs::create_dir_all(path).map_err(|source| Error::Io {
+        action: "create directory",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes a file, creating its parent directories.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    fs::write(path, bytes).map_err(|source| Error::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Joins a site-relative path written with `/` (as in URLs) onto `base`, refusing anything
+/// that could leave `base`: absolute paths, `..`, backslashes and drive prefixes.
+pub fn join_relative(base: &Path, relative: &str) -> Option<PathBuf> {
+    if relative.contains('\\') || relative.contains('\0') {
+        return None;
+    }
+    let mut out = base.to_path_buf();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            part => {
+                let mut components = Path::new(part).components();
+                match (components.next(), components.next()) {
+                    (Some(Component::Normal(_)), None) => out.push(part),
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Destination of a build: every file is written by its site-relative path (with `/`).
+#[derive(Debug)]
+pub enum Output {
+    /// Files are written below this directory.
+    Disk(PathBuf),
+    /// Files are kept in memory, keyed by site-relative path.
+    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+impl Output {
+    /// An output kept in memory.
+    pub fn memory() -> Output {
+        Output::Memory(Mutex::new(BTreeMap::new()))
+    }
+
+    /// Writes `bytes` at the site-relative `path` (e.g. `2023/slug/index.html`).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::Disk(root) => {
+                let target = join_relative(root, path).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "output path {path:?} would leave the output directory"
+                    ))
+                })?;
+                write(&target, bytes)
+            }
+            Output::Memory(files) => {
+                let mut files = files
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                files.insert(path.to_string(), bytes.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies the file at `source` to the site-relative `path`.
+    pub fn copy(&self, source: &Path, path: &str) -> Result<()> {
+        match self {
+            Output::Disk(root) => {
+                let target = join_relative(root, path).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "output path {path:?} would leave the output directory"
+                    ))
+                })?;
+                if let Some(parent) = target.parent() {
+                    create_dir_all(parent)?;
+                }
+                fs::copy(source, &target)
+                    .map(|_| ())
+                    .map_err(|source_err| Error::Io {
+                        action: "copy",
+                        path: source.to_path_buf(),
+                        source: source_err,
+                    })
+            }
+            Output::Memory(_) => self.write(path, &read(source)?),
+        }
+    }
+
+    /// The files written so far, for a memory output (empty for disk).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        match self {
+            Output::Disk(_) => BTreeMap::new(),
+            Output::Memory(files) => files.into_inner().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_relative_refuses_escapes() {
+        let base = Path::new("out");
+        assert_eq!(
+            join_relative(base, "2023/a/index.html"),
+            Some(PathBuf::from("out/2023/a/index.html"))
+        );
+        assert_eq!(
+            join_relative(base, "/2023/a/"),
+            Some(PathBuf::from("out/2023/a"))
+        );
+        assert_eq!(join_relative(base, "../etc/passwd"), None);
+        assert_eq!(join_relative(base, "a/../../b"), None);
+        assert_eq!(join_relative(base, "a\\..\\b"), None);
+        assert_eq!(
+            join_relative(base, "C:"),
+            if cfg!(windows) {
+                None
+            } else {
+                Some(PathBuf::from("out/C:"))
+            }
+        );
+    }
+}

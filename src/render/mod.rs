@@ -1,0 +1,798 @@
+//! Render stage: the model and its taxonomies become files, through tera.
+//!
+//! Owns the template contexts (their field names are the theme's API), page URLs → output
+//! paths, alias redirects and feeds. Never reads content files: everything comes from the
+//! model; output goes through [`crate::fs::Output`].
+
+pub mod context;
+mod feeds;
+pub mod theme;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::{Case, Site};
+use crate::error::{Error, Result};
+use crate::fs::Output;
+use crate::markdown::Highlighter;
+use crate::taxonomy::{Taxonomy, Term};
+use crate::vocab::Kind;
+use context::{BaseCtx, CardCtx, LinkCtx, SiteCtx, TermCtx, TermRef, YearCtx};
+pub use theme::Theme;
+
+/// Number of related cases shown on a case page.
+pub const RELATED_CASES: usize = 5;
+
+/// Inputs of the render stage besides the model.
+pub struct RenderInput<'a> {
+    /// The loaded site (drafts already removed unless wanted).
+    pub site: &'a Site,
+    /// Its taxonomies.
+    pub taxonomies: &'a [Taxonomy],
+    /// The theme.
+    pub theme: &'a Theme,
+    /// Highlighter, for the generated CSS.
+    pub highlighter: &'a Highlighter,
+    /// Related cases per case (indices), e.g. from the search index; `None` falls back to
+    /// same-area cases.
+    pub related: Option<&'a [Vec<usize>]>,
+}
+
+/// What the render stage wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// HTML pages.
+    pub pages: usize,
+    /// Other files (assets, static files, feeds, redirects).
+    pub files: usize,
+}
+
+/// One page to render.
+enum Job<'a> {
+    Home,
+    Year(usize),
+    Case(usize),
+    TaxonomyList(&'a Taxonomy),
+    TaxonomyTerm(&'a Taxonomy, &'a Term),
+    Page(usize),
+    WorkshopList,
+    Workshop(usize),
+    ActivityList,
+    Activity(usize),
+    NotFound,
+    Search,
+}
+
+/// Precomputed shared data for all pages.
+struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    site_ctx: SiteCtx,
+    nav: Vec<LinkCtx>,
+    years: Vec<YearCtx>,
+    cards: Vec<CardCtx>,
+    activities_of_case: HashMap<usize, Vec<usize>>,
+    build_year: i32,
+}
+
+/// Renders every page and file of the site into `output`.
+pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderStats> {
+    let renderer = Renderer::new(input);
+    let site = input.site;
+    let mut jobs = vec![
+        Job::Home,
+        Job::NotFound,
+        Job::WorkshopList,
+        Job::ActivityList,
+    ];
+    if input.theme.has("search.html") {
+        jobs.push(Job::Search);
+    }
+    jobs.extend((0..site.collections.len()).map(Job::Year));
+    jobs.extend((0..site.cases.len()).map(Job::Case));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend((0..site.workshops.len()).map(Job::Workshop));
+    jobs.extend((0..site.activities.len()).map(Job::Activity));
+    for taxonomy in input.taxonomies {
+        jobs.push(Job::TaxonomyList(taxonomy));
+        jobs.extend(
+            taxonomy
+                .terms
+                .iter()
+                .map(|term| Job::TaxonomyTerm(taxonomy, term)),
+        );
+    }
+    jobs.par_iter()
+        .try_for_each(|job| renderer.render_job(job, output))?;
+    let pages = jobs.len();
+
+    let mut files = 0;
+    for case in &site.cases {
+        for asset in &case.assets {
+            output.copy(
+                &case.bundle_dir.join(asset),
+                &format!("{}{asset}", case.url),
+            )?;
+            files += 1;
+        }
+        for alias in &case.aliases {
+            output.write(
+                &alias_file(alias),
+                redirect_page(&site.config.base_url, alias, &case.url, &case.title).as_bytes(),
+            )?;
+            files += 1;
+        }
+    }
+    for asset in &site.assets {
+        output.copy(&asset.source, &asset.path)?;
+        files += 1;
+    }
+    for (name, source) in &input.theme.static_files {
+        let path = format!("static/{name}");
+        match source {
+            theme::StaticSource::Embedded(bytes) => output.write(&path, bytes)?,
+            theme::StaticSource::File(file) => output.copy(file, &path)?,
+        }
+        files += 1;
+    }
+    output.write("static/highlight.css", input.highlighter.css().as_bytes())?;
+    output.write(
+        "sitemap.xml",
+        feeds::sitemap(site, input.taxonomies).as_bytes(),
+    )?;
+    output.write("robots.txt", feeds::robots(site).as_bytes())?;
+    output.write("feed.xml", feeds::atom(site, None).as_bytes())?;
+    files += 4;
+    for collection in &site.collections {
+        output.write(
+            &format!("{}feed.xml", collection.url),
+            feeds::atom(site, Some(collection.year)).as_bytes(),
+        )?;
+        files += 1;
+    }
+    Ok(RenderStats { pages, files })
+}
+
+/// Output file of an alias: a directory alias gets an `index.html`.
+fn alias_file(alias: &str) -> String {
+    if alias.ends_with('/') {
+        format!("{alias}index.html")
+    } else {
+        alias.to_string()
+    }
+}
+
+/// `../` repeated for the depth of a site-relative URL (`./` at the root).
+pub fn root_prefix(url: &str) -> String {
+    let depth = url.matches('/').count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// A redirect page for an old URL: meta refresh, canonical link and a visible link.
+fn redirect_page(base_url: &str, alias: &str, target: &str, title: &str) -> String {
+    let dir = if alias.ends_with('/') {
+        alias.to_string()
+    } else {
+        alias
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default()
+    };
+    let relative = format!("{}{target}", root_prefix(&dir));
+    let title = escape_html(title);
+    let absolute = escape_html(&format!("{base_url}{target}"));
+    let relative = escape_html(&relative);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{absolute}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n<p>本页已迁移至 <a href=\"{relative}\">{title}</a>。</p>\n</body>\n</html>\n"
+    )
+}
+
+/// Escapes text for HTML content and quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn date_string(date: Option<chrono::NaiveDate>) -> Option<String> {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(input: &'a RenderInput<'a>) -> Renderer<'a> {
+        let site = input.site;
+        let config = &site.config;
+        let site_ctx = SiteCtx {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url: config.base_url.clone(),
+        };
+        let mut years: Vec<YearCtx> = site
+            .collections
+            .iter()
+            .map(|c| YearCtx {
+                year: c.year,
+                title: c.title.clone(),
+                url: c.url.clone(),
+                count: 0,
+            })
+            .collect();
+        for case in &site.cases {
+            if let Some(y) = years.iter_mut().find(|y| y.year == case.year) {
+                y.count += 1;
+            }
+        }
+        let mut nav: Vec<LinkCtx> = years
+            .iter()
+            .map(|y| LinkCtx {
+                title: format!("{}年", y.year),
+                url: y.url.clone(),
+            })
+            .collect();
+        for kind in [Kind::Areas, Kind::Regions, Kind::Industries, Kind::Methods] {
+            nav.push(LinkCtx {
+                title: kind.title().to_string(),
+                url: format!("{}/", kind.slug()),
+            });
+        }
+        if !site.workshops.is_empty() {
+            nav.push(LinkCtx {
+                title: "研修".to_string(),
+                url: "workshops/".to_string(),
+            });
+        }
+        if !site.activities.is_empty() {
+            nav.push(LinkCtx {
+                title: "活动".to_string(),
+                url: "activities/".to_string(),
+            });
+        }
+        if site.pages.iter().any(|p| p.url == "about/") {
+            nav.push(LinkCtx {
+                title: "关于".to_string(),
+                url: "about/".to_string(),
+            });
+        }
+        let term_ref = |kind: Kind, id: &str| -> TermRef { term_ref(input.taxonomies, kind, id) };
+        let tag_ids = crate::taxonomy::tag_ids(site);
+        let cards = site
+            .cases
+            .iter()
+            .map(|case| CardCtx {
+                title: case.title.clone(),
+                enterprise: case.enterprise.clone(),
+                url: case.url.clone(),
+                summary: case.summary.clone(),
+                year: case.year,
+                number: case.number,
+                area: term_ref(Kind::Areas, &case.area),
+                region: term_ref(Kind::Regions, &case.region),
+                tags: case
+                    .tags
+                    .iter()
+                    .filter_map(|t| tag_ids.get(t))
+                    .map(|id| term_ref(Kind::Tags, id))
+                    .collect(),
+            })
+            .collect();
+        let mut activities_of_case: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (index, activity) in site.activities.iter().enumerate() {
+            for case in activity.host.iter().chain(&activity.cases) {
+                let list = activities_of_case.entry(*case).or_default();
+                if !list.contains(&index) {
+                    list.push(index);
+                }
+            }
+        }
+        Renderer {
+            input,
+            site_ctx,
+            nav,
+            years,
+            cards,
+            activities_of_case,
+            build_year: chrono::Local::now()
+                .naive_local()
+                .date()
+                .format("%Y")
+                .to_string()
+                .parse()
+                .unwrap_or(2026),
+        }
+    }
+
+    fn base(
+        &self,
+        url: &str,
+        title: Option<&str>,
+        description: &str,
+        breadcrumbs: Vec<LinkCtx>,
+    ) -> Context {
+        let site = &self.site_ctx;
+        let page_title = match title {
+            Some(title) => format!("{title} · {}", site.title),
+            None => site.title.clone(),
+        };
+        let base = BaseCtx {
+            site,
+            root: root_prefix(url),
+            page_title,
+            description: if description.is_empty() {
+                site.description.clone()
+            } else {
+                description.to_string()
+            },
+            canonical: format!("{}{url}", site.base_url),
+            current: url.to_string(),
+            nav: &self.nav,
+            years: &self.years,
+            breadcrumbs,
+            build_year: self.build_year,
+        };
+        Context::from_serialize(base).unwrap_or_default()
+    }
+
+    fn render_job(&self, job: &Job<'_>, output: &Output) -> Result<()> {
+        let site = self.input.site;
+        let (path, template, context) = match job {
+            Job::Home => ("index.html".to_string(), "index.html", self.home()),
+            Job::NotFound => {
+                let context = self.base("", Some("页面未找到"), "", Vec::new());
+                ("404.html".to_string(), "404.html", context)
+            }
+            Job::Search => {
+                let mut context = self.base("search/", Some("搜索"), "", vec![home()]);
+                context.insert("taxonomies", &self.facet_lists());
+                ("search/index.html".to_string(), "search.html", context)
+            }
+            Job::Year(i) => {
+                let collection = &site.collections[*i];
+                (
+                    format!("{}index.html", collection.url),
+                    "year.html",
+                    self.year(*i),
+                )
+            }
+            Job::Case(i) => (
+                format!("{}index.html", site.cases[*i].url),
+                "case.html",
+                self.case(*i),
+            ),
+            Job::TaxonomyList(taxonomy) => (
+                format!("{}index.html", taxonomy.url),
+                "taxonomy_list.html",
+                self.taxonomy_list(taxonomy),
+            ),
+            Job::TaxonomyTerm(taxonomy, term) => (
+                format!("{}index.html", term.url),
+                "taxonomy_term.html",
+                self.taxonomy_term(taxonomy, term),
+            ),
+            Job::Page(i) => {
+                let page = &site.pages[*i];
+                let mut context = self.base(
+                    &page.url,
+                    Some(&page.title),
+                    page.summary.as_deref().unwrap_or_default(),
+                    vec![home()],
+                );
+                context.insert("page", &serde_json::json!({
+                    "title": page.title, "url": page.url, "summary": page.summary, "content": page.content.html,
+                }));
+                (format!("{}index.html", page.url), "page.html", context)
+            }
+            Job::WorkshopList => (
+                "workshops/index.html".to_string(),
+                "workshop_list.html",
+                self.workshop_list(),
+            ),
+            Job::Workshop(i) => (
+                format!("{}index.html", site.workshops[*i].url),
+                "workshop.html",
+                self.workshop(*i),
+            ),
+            Job::ActivityList => (
+                "activities/index.html".to_string(),
+                "activity_list.html",
+                self.activity_list(),
+            ),
+            Job::Activity(i) => (
+                format!("{}index.html", site.activities[*i].url),
+                "activity.html",
+                self.activity(*i),
+            ),
+        };
+        let html = self
+            .input
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|error| Error::Template {
+                template: template.to_string(),
+                page: Some(format!("/{}", path.trim_end_matches("index.html"))),
+                message: theme::error_chain(&error),
+            })?;
+        output.write(&path, html.as_bytes())
+    }
+
+    fn home(&self) -> Context {
+        let site = self.input.site;
+        let mut context = self.base("", None, &site.config.description, Vec::new());
+        if let Some(latest) = site.collections.first() {
+            let cards: Vec<&CardCtx> = site
+                .cases
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.year == latest.year)
+                .map(|(i, _)| &self.cards[i])
+                .collect();
+            context.insert("latest", &serde_json::json!({
+                "year": latest.year, "title": latest.title, "summary": latest.summary, "url": latest.url, "cards": cards,
+            }));
+        }
+        context.insert("areas", &self.term_list(Kind::Areas));
+        let stats: Vec<serde_json::Value> = site
+            .collections
+            .iter()
+            .map(|collection| {
+                let vocab = site.vocabulary(collection.year);
+                let areas: Vec<serde_json::Value> = vocab
+                    .areas
+                    .iter()
+                    .map(|area| {
+                        let count = site.cases.iter().filter(|c| c.year == collection.year && c.area == area.id).count();
+                        serde_json::json!({"name": area.name, "count": count})
+                    })
+                    .collect();
+                let count = site.cases.iter().filter(|c| c.year == collection.year).count();
+                serde_json::json!({"year": collection.year, "url": collection.url, "count": count, "areas": areas})
+            })
+            .collect();
+        context.insert("stats", &stats);
+        context
+    }
+
+    fn year(&self, index: usize) -> Context {
+        let site = self.input.site;
+        let collection = &site.collections[index];
+        let mut context = self.base(
+            &collection.url,
+            Some(&collection.title),
+            collection.summary.as_deref().unwrap_or_default(),
+            vec![home()],
+        );
+        let vocab = site.vocabulary(collection.year);
+        let groups: Vec<serde_json::Value> = vocab
+            .areas
+            .iter()
+            .filter_map(|area| {
+                let cards: Vec<&CardCtx> = site
+                    .cases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.year == collection.year && c.area == area.id)
+                    .map(|(i, _)| &self.cards[i])
+                    .collect();
+                (!cards.is_empty()).then(|| serde_json::json!({"area": term_ref(self.input.taxonomies, Kind::Areas, &area.id), "cards": cards}))
+            })
+            .collect();
+        let count = site
+            .cases
+            .iter()
+            .filter(|c| c.year == collection.year)
+            .count();
+        context.insert("collection", &serde_json::json!({
+            "year": collection.year, "title": collection.title, "summary": collection.summary,
+            "date": date_string(collection.date), "content": collection.content.html, "count": count, "url": collection.url,
+        }));
+        context.insert("groups", &groups);
+        context
+    }
+
+    fn case(&self, index: usize) -> Context {
+        let site = self.input.site;
+        let case = &site.cases[index];
+        let collection = site.collections.iter().find(|c| c.year == case.year);
+        let mut crumbs = vec![home()];
+        if let Some(collection) = collection {
+            crumbs.push(LinkCtx {
+                title: collection.title.clone(),
+                url: collection.url.clone(),
+            });
+        }
+        let title = format!("{} · {}", case.title, case.enterprise);
+        let mut context = self.base(&case.url, Some(&title), &case.summary, crumbs);
+        let taxonomies = self.input.taxonomies;
+        let toc: Vec<TocEntry<'_>> = case
+            .content
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| TocEntry {
+                level: h.level,
+                id: &h.id,
+                text: &h.text,
+            })
+            .collect();
+        let card = &self.cards[index];
+        let tag_ids = &card.tags;
+        context.insert("case", &serde_json::json!({
+            "title": case.title, "enterprise": case.enterprise, "year": case.year, "number": case.number,
+            "summary": case.summary, "status": case.status, "level": case.level, "date": date_string(case.date),
+            "url": case.url, "content": case.content.html, "toc": toc,
+            "area": card.area, "region": card.region,
+            "industries": case.industries.iter().map(|id| term_ref(taxonomies, Kind::Industries, id)).collect::<Vec<_>>(),
+            "methods": case.methods.iter().map(|id| term_ref(taxonomies, Kind::Methods, id)).collect::<Vec<_>>(),
+            "tags": tag_ids,
+        }));
+        context.insert(
+            "collection",
+            &collection
+                .map(|c| serde_json::json!({"year": c.year, "title": c.title, "url": c.url})),
+        );
+        let neighbour = |i: usize| {
+            let other = &site.cases[i];
+            (other.year == case.year).then(|| serde_json::json!({"title": other.title, "enterprise": other.enterprise, "url": other.url}))
+        };
+        context.insert("prev", &index.checked_sub(1).and_then(neighbour));
+        context.insert(
+            "next",
+            &(index + 1 < site.cases.len())
+                .then(|| neighbour(index + 1))
+                .flatten(),
+        );
+        let related: Vec<&CardCtx> = match self.input.related {
+            Some(related) => related
+                .get(index)
+                .map(|r| r.iter().map(|i| &self.cards[*i]).collect())
+                .unwrap_or_default(),
+            None => same_area(site, index)
+                .into_iter()
+                .map(|i| &self.cards[i])
+                .collect(),
+        };
+        context.insert("related", &related);
+        let activities: Vec<serde_json::Value> = self
+            .activities_of_case
+            .get(&index)
+            .map(|list| {
+                list.iter()
+                    .map(|a| {
+                        let activity = &site.activities[*a];
+                        serde_json::json!({"title": activity.title, "url": activity.url, "date": date_string(activity.date), "type": activity.kind})
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        context.insert("activities", &activities);
+        context
+    }
+
+    fn term_list(&self, kind: Kind) -> Vec<TermCtx> {
+        self.input
+            .taxonomies
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| t.terms.iter().map(term_ctx).collect())
+            .unwrap_or_default()
+    }
+
+    fn facet_lists(&self) -> Vec<serde_json::Value> {
+        self.input
+            .taxonomies
+            .iter()
+            .map(|t| serde_json::json!({"kind": t.kind.slug(), "name": t.kind.title(), "terms": t.terms.iter().map(term_ctx).collect::<Vec<_>>()}))
+            .collect()
+    }
+
+    fn taxonomy_list(&self, taxonomy: &Taxonomy) -> Context {
+        let title = taxonomy.kind.title();
+        let mut context = self.base(&taxonomy.url, Some(title), "", vec![home()]);
+        context.insert(
+            "taxonomy",
+            &serde_json::json!({
+                "kind": taxonomy.kind.slug(), "name": title, "url": taxonomy.url,
+                "terms": taxonomy.terms.iter().map(term_ctx).collect::<Vec<_>>(),
+            }),
+        );
+        context
+    }
+
+    fn taxonomy_term(&self, taxonomy: &Taxonomy, term: &Term) -> Context {
+        let title = format!("{}：{}", taxonomy.kind.title(), term.name);
+        let crumbs = vec![
+            home(),
+            LinkCtx {
+                title: taxonomy.kind.title().to_string(),
+                url: taxonomy.url.clone(),
+            },
+        ];
+        let mut context = self.base(&term.url, Some(&title), "", crumbs);
+        context.insert("taxonomy", &serde_json::json!({"kind": taxonomy.kind.slug(), "name": taxonomy.kind.title(), "url": taxonomy.url}));
+        context.insert("term", &term_ctx(term));
+        let cards: Vec<&CardCtx> = term.cases.iter().map(|i| &self.cards[*i]).collect();
+        context.insert("cards", &cards);
+        context
+    }
+
+    fn workshop_list(&self) -> Context {
+        let site = self.input.site;
+        let mut context = self.base("workshops/", Some("研修"), "", vec![home()]);
+        let list: Vec<serde_json::Value> = site
+            .workshops
+            .iter()
+            .map(|w| serde_json::json!({"title": w.title, "url": w.url, "date": date_string(w.date), "summary": w.summary, "count": w.entries.len()}))
+            .collect();
+        context.insert("workshops", &list);
+        context
+    }
+
+    fn workshop(&self, index: usize) -> Context {
+        let workshop = &self.input.site.workshops[index];
+        let crumbs = vec![
+            home(),
+            LinkCtx {
+                title: "研修".to_string(),
+                url: "workshops/".to_string(),
+            },
+        ];
+        let mut context = self.base(
+            &workshop.url,
+            Some(&workshop.title),
+            workshop.summary.as_deref().unwrap_or_default(),
+            crumbs,
+        );
+        let items: Vec<serde_json::Value> = workshop
+            .entries
+            .iter()
+            .map(|e| serde_json::json!({"card": &self.cards[e.case], "note": e.note}))
+            .collect();
+        context.insert("workshop", &serde_json::json!({
+            "title": workshop.title, "date": date_string(workshop.date), "trainer": workshop.trainer, "place": workshop.place,
+            "summary": workshop.summary, "content": workshop.content.html, "agenda": workshop.agenda, "url": workshop.url, "items": items,
+        }));
+        context
+    }
+
+    fn activity_list(&self) -> Context {
+        let site = self.input.site;
+        let mut context = self.base("activities/", Some("活动"), "", vec![home()]);
+        let list: Vec<serde_json::Value> = site
+            .activities
+            .iter()
+            .map(|a| serde_json::json!({"title": a.title, "url": a.url, "date": date_string(a.date), "type": a.kind, "place": a.place, "summary": a.summary}))
+            .collect();
+        context.insert("activities", &list);
+        context
+    }
+
+    fn activity(&self, index: usize) -> Context {
+        let activity = &self.input.site.activities[index];
+        let crumbs = vec![
+            home(),
+            LinkCtx {
+                title: "活动".to_string(),
+                url: "activities/".to_string(),
+            },
+        ];
+        let mut context = self.base(
+            &activity.url,
+            Some(&activity.title),
+            activity.summary.as_deref().unwrap_or_default(),
+            crumbs,
+        );
+        let cards: Vec<&CardCtx> = activity.cases.iter().map(|i| &self.cards[*i]).collect();
+        context.insert("activity", &serde_json::json!({
+            "title": activity.title, "type": activity.kind, "date": date_string(activity.date), "place": activity.place,
+            "summary": activity.summary, "content": activity.content.html, "url": activity.url,
+            "host": activity.host.map(|h| &self.cards[h]), "cards": cards,
+        }));
+        context
+    }
+}
+
+fn home() -> LinkCtx {
+    LinkCtx {
+        title: "首页".to_string(),
+        url: String::new(),
+    }
+}
+
+fn term_ctx(term: &Term) -> TermCtx {
+    TermCtx {
+        id: term.id.clone(),
+        name: term.name.clone(),
+        url: term.url.clone(),
+        count: term.cases.len(),
+        group: term.group.clone(),
+        quota: term.quota,
+    }
+}
+
+fn term_ref(taxonomies: &[Taxonomy], kind: Kind, id: &str) -> TermRef {
+    let term = taxonomies
+        .iter()
+        .find(|t| t.kind == kind)
+        .and_then(|t| t.term(id));
+    TermRef {
+        id: id.to_string(),
+        name: term.map_or_else(|| id.to_string(), |t| t.name.clone()),
+        url: term.map_or_else(|| format!("{}/{id}/", kind.slug()), |t| t.url.clone()),
+    }
+}
+
+/// Fallback related cases: same focus area, most shared methods and industries first, then
+/// the same year, at most [`RELATED_CASES`].
+fn same_area(site: &Site, index: usize) -> Vec<usize> {
+    let case: &Case = &site.cases[index];
+    let mut scored: Vec<(usize, usize)> = site
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(i, other)| *i != index && other.area == case.area)
+        .take(500)
+        .map(|(i, other)| {
+            let shared = other
+                .methods
+                .iter()
+                .filter(|m| case.methods.contains(m))
+                .count()
+                + other
+                    .industries
+                    .iter()
+                    .filter(|m| case.industries.contains(m))
+                    .count()
+                + usize::from(other.year == case.year);
+            (i, shared)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored
+        .into_iter()
+        .take(RELATED_CASES)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefixes() {
+        assert_eq!(root_prefix(""), "./");
+        assert_eq!(root_prefix("2023/"), "../");
+        assert_eq!(root_prefix("2023/slug/"), "../../");
+    }
+
+    #[test]
+    fn redirect_points_back_relatively() {
+        let page = redirect_page("https://x.org/", "2023/old/", "2023/new/", "标题<");
+        assert!(page.contains("url=../../2023/new/"));
+        assert!(page.contains("href=\"https://x.org/2023/new/\""));
+        assert!(page.contains("标题&lt;"));
+    }
+}

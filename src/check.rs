@@ -266,7 +266,13 @@ fn at_key_nested(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) ->
         (indent > 0).then_some((i + 1, indent + key.chars().count() + 2 + pad))
     });
     match found {
-        Some((line, column)) => diagnostic.at(&text, line, column),
+        Some((line, column)) => {
+            let width = text
+                .lines()
+                .nth(line - 1)
+                .map_or(1, |l| l.chars().count().saturating_sub(column - 1));
+            diagnostic.at(&text, line, column).span(width)
+        }
         None => diagnostic,
     }
 }

@@ -123,7 +123,7 @@ impl Diagnostic {
                 group = group.element(
                     Snippet::source(line.as_str())
                         .line_start(self.line)
-                        .path(location.clone())
+                        .path(path.clone())
                         .annotation(AnnotationKind::Primary.span(range)),
                 );
             }

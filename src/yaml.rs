@@ -64,7 +64,11 @@ impl YamlSource<'_> {
             Some(index) => full[..index].to_string(),
             None => full.clone(),
         };
-        let (code, message, help) = explain(&message, what);
+        let line_text = error
+            .location()
+            .and_then(|l| self.file_text.lines().nth(self.first_line + l.line() - 2))
+            .unwrap_or_default();
+        let (code, message, help) = explain(&message, what, line_text);
         let mut diagnostic = Diagnostic::error(code, self.file, message);
         if let Some(help) = help {
             diagnostic = diagnostic.help(help);
@@ -88,7 +92,14 @@ impl YamlSource<'_> {
 }
 
 /// Turns serde's message into (code, message, help).
-fn explain(message: &str, what: &str) -> (&'static str, String, Option<String>) {
+fn explain(message: &str, what: &str, line: &str) -> (&'static str, String, Option<String>) {
+    if line.starts_with('\t') || line.trim_start_matches(' ').starts_with('\t') {
+        return (
+            "yaml-syntax",
+            format!("invalid YAML in {what}: a tab is used for indentation"),
+            Some("YAML indents with spaces only; replace the tab with spaces".to_string()),
+        );
+    }
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let key = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = rest
@@ -118,7 +129,22 @@ fn explain(message: &str, what: &str) -> (&'static str, String, Option<String>) 
         );
     }
     if message.contains("invalid type") || message.contains("invalid value") {
-        return ("wrong-type", format!("{message} in {what}"), None);
+        let message = message
+            .replace("expected u16", "expected a year such as 2023")
+            .replace("expected u32", "expected a whole number")
+            .replace("expected a sequence", "expected a list");
+        let message = match message.find("expected struct") {
+            Some(i) => format!("{}expected `key: value` lines", &message[..i]),
+            None => message,
+        };
+        let message = message.replace("a boolean", "true or false");
+        let key = message.split(':').next().unwrap_or_default().trim();
+        let help = if key.is_empty() || key.contains(' ') {
+            "change the value to the expected type".to_string()
+        } else {
+            format!("change the value of `{key}` to the expected type")
+        };
+        return ("wrong-type", format!("{message} in {what}"), Some(help));
     }
     if message.contains("duplicate") {
         return (

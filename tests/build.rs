@@ -1,0 +1,308 @@
+//! Builds fixture sites and the sample site with the real binary and asserts on the output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{broken_links, stderr, TestSite};
+
+#[test]
+fn minimal_site_builds_every_page() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    for page in [
+        "index.html",
+        "404.html",
+        "2023/index.html",
+        "2023/jia-fang-jing-mi-ji-xie/index.html",
+        "2023/jia-fang-jing-mi-ji-xie/chart.svg",
+        "2023/yi-fang-shi-pin/index.html",
+        "areas/index.html",
+        "areas/key-process/index.html",
+        "regions/luoyang/index.html",
+        "industries/food/index.html",
+        "methods/six-sigma/index.html",
+        "tags/index.html",
+        "about/index.html",
+        "workshops/index.html",
+        "workshops/tracing/index.html",
+        "activities/visit/index.html",
+        "static/style.css",
+        "static/highlight.css",
+        "sitemap.xml",
+        "feed.xml",
+        "robots.txt",
+        ".biaogan-output",
+    ] {
+        assert!(site.public().join(page).is_file(), "missing {page}");
+    }
+    let case = site.read("2023/jia-fang-jing-mi-ji-xie/index.html");
+    assert!(case.contains("基于统计过程控制的关键工序质量提升经验"));
+    assert!(case.contains("<html lang=\"zh-CN\""));
+    assert!(
+        case.contains("href=\"../../static/style.css\""),
+        "stylesheet link is relative"
+    );
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    assert_eq!(broken_links(&site.public()), Vec::<String>::new());
+}
+
+#[test]
+fn sample_site_builds_and_links_resolve() {
+    let site = TestSite::sample();
+    site.build();
+    let broken = broken_links(&site.public());
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let cases = std::fs::read_dir(site.public().join("2023"))
+        .unwrap()
+        .count()
+        + std::fs::read_dir(site.public().join("2024"))
+            .unwrap()
+            .count();
+    assert!(
+        cases >= 24,
+        "expected at least 24 case directories, found {cases}"
+    );
+    let files = site.output_files();
+    assert!(
+        files.keys().any(|k| k.ends_with(".png")),
+        "PNG assets are copied"
+    );
+}
+
+#[test]
+fn no_external_resources_in_output() {
+    let site = TestSite::sample();
+    site.build();
+    for (path, bytes) in site.output_files() {
+        if !(path.ends_with(".html") || path.ends_with(".css") || path.ends_with(".js")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for link in common::links(&text) {
+            assert!(
+                !link.starts_with("http://") && !link.starts_with("//")
+                    || link.starts_with("https://example.org/"),
+                "{path} loads or links {link}"
+            );
+        }
+        for needle in [
+            "<script src=\"http",
+            "@import url(http",
+            "url(http",
+            "fonts.googleapis",
+        ] {
+            assert!(!text.contains(needle), "{path} contains {needle}");
+        }
+    }
+}
+
+#[test]
+fn private_values_never_reach_the_output() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    for (path, bytes) in site.output_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        for marker in [
+            "PRIVATE-CONTACT-MARKER",
+            "PRIVATE-PHONE-MARKER",
+            "91410100MA00000122",
+        ] {
+            assert!(!text.contains(marker), "{path} leaks {marker}");
+        }
+    }
+}
+
+#[test]
+fn alias_redirects_to_the_case() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let redirect = site.read("2023/old-jiafang/index.html");
+    assert!(redirect.contains("url=../../2023/jia-fang-jing-mi-ji-xie/"));
+    assert!(redirect.contains(
+        "rel=\"canonical\" href=\"https://example.org/site/2023/jia-fang-jing-mi-ji-xie/\""
+    ));
+}
+
+#[test]
+fn taxonomy_pages_list_their_cases() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let area = site.read("areas/digital/index.html");
+    assert!(area.contains("实施数字化追溯提升食品安全的经验"));
+    assert!(!area.contains("基于统计过程控制的关键工序质量提升经验"));
+    let regions = site.read("regions/index.html");
+    assert!(regions.contains("郑州市") && regions.contains("洛阳市"));
+    assert!(
+        !regions.contains("开封市"),
+        "regions without cases are not listed"
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let before = site.output_files();
+    site.write("content/2023/坏的公司/index.md", "---\ntitle: [\n---\n");
+    let output = site.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(site.output_files(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".biaogan-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary directories left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_create() {
+    let site = TestSite::fixture("minimal");
+    site.write("precious/notes.txt", "do not delete");
+    let output = site.run(&[
+        "build",
+        "--out",
+        site.root().join("precious").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&site, &output).contains("was not written by biaogan"));
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("precious/notes.txt")).unwrap(),
+        "do not delete"
+    );
+}
+
+#[test]
+fn rebuild_replaces_output_and_drops_stale_files() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    std::fs::remove_dir_all(site.root().join("content/2023/乙方食品有限公司")).unwrap();
+    let case = site
+        .root()
+        .join("content/2023/甲方精密机械有限公司/index.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        text.replace("参见[乙方的做法](../yi-fang-shi-pin/#主要做法)。", ""),
+    )
+    .unwrap();
+    std::fs::remove_file(site.root().join("content/workshops/tracing.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/activities/visit.md")).unwrap();
+    site.build();
+    assert!(!site.public().join("2023/yi-fang-shi-pin").exists());
+    assert!(site
+        .public()
+        .join("2023/jia-fang-jing-mi-ji-xie/index.html")
+        .exists());
+}
+
+#[test]
+fn drafts_are_checked_but_not_published() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/2023/草稿公司/index.md",
+        "---\ntitle: 草稿\nenterprise: 草稿公司\nyear: 2023\nregion: zhengzhou\narea: digital\nsummary: 草稿。\ndraft: true\n---\n",
+    );
+    site.build();
+    assert!(!site.public().join("2023/cao-gao/index.html").exists());
+    let output = site.run(&["build", "--drafts"]);
+    assert!(output.status.success());
+    assert!(site.public().join("2023/cao-gao/index.html").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("new-site");
+    let output = assert_cmd::Command::cargo_bin("biaogan")
+        .unwrap()
+        .arg("init")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = assert_cmd::Command::cargo_bin("biaogan")
+        .unwrap()
+        .arg("--root")
+        .arg(&target)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(target.join("public/index.html").exists());
+    // init refuses to run twice
+    let again = assert_cmd::Command::cargo_bin("biaogan")
+        .unwrap()
+        .arg("init")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn new_case_writes_a_skeleton_that_passes_check_when_filled() {
+    let site = TestSite::fixture("minimal");
+    let output = site.run(&[
+        "new",
+        "case",
+        "--year",
+        "2023",
+        "--enterprise",
+        "戊方材料有限公司",
+        "--area",
+        "digital",
+        "--region",
+        "xinxiang",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&site, &output));
+    let path = site.root().join("content/2023/戊方材料有限公司/index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for section in ["## 企业概况", "## 主要做法", "## 实施效果", "## 推广价值"] {
+        assert!(text.contains(section));
+    }
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&site, &check));
+    let again = site.run(&[
+        "new",
+        "case",
+        "--year",
+        "2023",
+        "--enterprise",
+        "戊方材料有限公司",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "never overwrites"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = assert_cmd::Command::cargo_bin("biaogan")
+        .unwrap()
+        .arg("build")
+        .arg("--no-such-flag")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

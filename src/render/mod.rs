@@ -6,6 +6,7 @@
 
 pub mod context;
 mod feeds;
+pub mod qr;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -668,7 +669,12 @@ impl<'a> Renderer<'a> {
         let items: Vec<serde_json::Value> = workshop
             .entries
             .iter()
-            .map(|e| serde_json::json!({"card": &self.cards[e.case], "note": e.note}))
+            .map(|e| {
+                let card = &self.cards[e.case];
+                let absolute = format!("{}{}", self.site_ctx.base_url, card.url);
+                let qr = qr::qr_svg(&absolute, &format!("二维码：{}", card.title));
+                serde_json::json!({"card": card, "note": e.note, "absolute_url": absolute, "qr_svg": qr})
+            })
             .collect();
         context.insert("workshop", &serde_json::json!({
             "title": workshop.title, "date": date_string(workshop.date), "trainer": workshop.trainer, "place": workshop.place,

@@ -17,6 +17,7 @@ pub mod render;
 pub mod scaffold;
 pub mod slug;
 pub mod suggest;
+pub mod summary;
 pub mod taxonomy;
 pub mod vocab;
 pub mod yaml;

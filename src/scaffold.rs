@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::content::front_matter::Private;
 use crate::error::{display_path, Error, Result};
 
 /// The standard sections of a write-up, in order.
@@ -23,10 +24,51 @@ pub struct CaseFields {
     pub area: String,
     /// Summary.
     pub summary: String,
+    /// Official 序号 in the published list.
+    pub number: Option<u32>,
+    /// Industry ids or names.
+    pub industry: Vec<String>,
+    /// Method ids or names.
+    pub methods: Vec<String>,
+    /// 入选 / 推荐 …: `None` writes the default 推荐, an empty string leaves `status` out.
+    pub status: Option<String>,
+    /// Private application data, written under `private:` (empty fields are left out).
+    pub private: Option<Private>,
 }
 
 fn yaml_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn yaml_list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| yaml_string(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The `private:` block of a skeleton (empty when nothing is set).
+fn private_block(private: &Private) -> String {
+    let mut block = String::new();
+    for (key, value) in [
+        ("contact", &private.contact),
+        ("phone", &private.phone),
+        ("email", &private.email),
+        ("credit_code", &private.credit_code),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            block.push_str(&format!("  {key}: {}\n", yaml_string(value.trim())));
+        }
+    }
+    for (key, map) in [("revenue", &private.revenue), ("profit", &private.profit)] {
+        if !map.is_empty() {
+            let items: Vec<String> = map.iter().map(|(y, v)| format!("{y}: {v}")).collect();
+            block.push_str(&format!("  {key}: {{{}}}\n", items.join(", ")));
+        }
+    }
+    if block.is_empty() {
+        block
+    } else {
+        format!("private:\n{block}")
+    }
 }
 
 /// Front matter and section headings of a new case.
@@ -38,13 +80,29 @@ pub fn case_skeleton(fields: &CaseFields) -> String {
             value.to_string()
         }
     };
+    let number = fields
+        .number
+        .map(|n| format!("number: {n}\n"))
+        .unwrap_or_default();
+    let private = fields
+        .private
+        .as_ref()
+        .map(private_block)
+        .unwrap_or_default();
+    let status = match fields.status.as_deref().map(str::trim) {
+        None => "status: 推荐\n".to_string(),
+        Some("") => String::new(),
+        Some(status) => format!("status: {}\n", yaml_string(status)),
+    };
     let mut text = format!(
-        "---\ntitle: {}\nenterprise: {}\nyear: {}\nregion: {}\narea: {}\nindustry: []\nmethods: []\ntags: []\nsummary: {}\nstatus: 推荐\n---\n",
+        "---\ntitle: {}\nenterprise: {}\nyear: {}\n{number}region: {}\narea: {}\nindustry: {}\nmethods: {}\ntags: []\nsummary: {}\n{status}{private}---\n",
         yaml_string(&or(&fields.title, "（填写典型经验名称）")),
         yaml_string(&fields.enterprise),
         fields.year,
         yaml_string(&fields.region),
         yaml_string(&fields.area),
+        yaml_list(&fields.industry),
+        yaml_list(&fields.methods),
         yaml_string(&or(&fields.summary, "（用一到三句话概括经验）")),
     );
     for section in SECTIONS {
@@ -66,15 +124,63 @@ fn section_hint(section: &str) -> &'static str {
     }
 }
 
-/// Writes `text` to a new file, refusing to overwrite.
+/// Writes `text` to a new file, refusing to overwrite. Atomic: the text goes to a temporary
+/// file in the same folder, which is then moved to `path` only if nothing is there (a reader
+/// never sees half a file, and a file created meanwhile is not replaced).
 pub fn create_new(path: &Path, text: &str) -> Result<()> {
-    if path.exists() {
-        return Err(Error::Invalid(format!(
+    let exists = || {
+        Error::Invalid(format!(
             "{} already exists; nothing was overwritten",
             display_path(path)
-        )));
+        ))
+    };
+    if path.exists() {
+        return Err(exists());
     }
-    crate::fs::write(path, text.as_bytes())
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    crate::fs::create_dir_all(parent)?;
+    let io = |action: &'static str| {
+        move |source| Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".biaogan-new-");
+    #[cfg(unix)]
+    {
+        // Like any new file (the umask applies), not the temporary file's private 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(parent)
+        .map_err(io("create a temporary file for"))?;
+    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(io("write"))?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(_) if path.exists() => Err(exists()),
+        // A file system that can neither rename without replacing nor hard-link (some USB
+        // sticks): write in place, still refusing an existing file.
+        Err(_) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        exists()
+                    } else {
+                        io("write")(e)
+                    }
+                })?;
+            std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io("write"))
+        }
+    }
 }
 
 /// Writes a new case for `fields` under `root/content/<year>/<enterprise>/index.md`.
@@ -131,6 +237,7 @@ pub fn init_site(dir: &Path, year: u16) -> Result<Vec<PathBuf>> {
         region: "zhengzhou".to_string(),
         area: "key-process".to_string(),
         summary: "示例企业运用统计过程控制稳定关键工序，一次交检合格率明显提升。".to_string(),
+        ..CaseFields::default()
     };
     let path = dir
         .join("content")
@@ -140,4 +247,66 @@ pub fn init_site(dir: &Path, year: u16) -> Result<Vec<PathBuf>> {
     create_new(&path, &case_skeleton(&example))?;
     written.push(path);
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_new_never_overwrites_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/index.md");
+        create_new(&path, "one").unwrap();
+        assert!(create_new(&path, "two").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["index.md"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let plain = dir.path().join("plain");
+            std::fs::write(&plain, "x").unwrap();
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode(&path),
+                mode(&plain),
+                "same permissions as any new file"
+            );
+        }
+    }
+
+    #[test]
+    fn skeleton_writes_optional_fields() {
+        let fields = CaseFields {
+            enterprise: "甲公司".to_string(),
+            year: 2023,
+            region: "zhengzhou".to_string(),
+            area: "digital".to_string(),
+            number: Some(3),
+            industry: vec!["food".to_string()],
+            status: Some(String::new()),
+            private: Some(Private {
+                phone: Some("0371-1".to_string()),
+                profit: [(2022, 12.5)].into_iter().collect(),
+                ..Private::default()
+            }),
+            ..CaseFields::default()
+        };
+        let text = case_skeleton(&fields);
+        assert!(text.contains("year: 2023\nnumber: 3\n"), "{text}");
+        assert!(text.contains("industry: [\"food\"]\n"), "{text}");
+        assert!(!text.contains("status:"), "{text}");
+        assert!(
+            text.contains("private:\n  phone: \"0371-1\"\n  profit: {2022: 12.5}\n---\n"),
+            "{text}"
+        );
+        let yaml = crate::content::front_matter::split(&text).unwrap().yaml;
+        let meta: crate::content::front_matter::CaseMeta = serde_yaml::from_str(yaml).unwrap();
+        assert_eq!(meta.number, Some(3));
+        assert_eq!(meta.private.unwrap().profit.get(&2022), Some(&12.5));
+    }
 }

@@ -4,6 +4,8 @@
 
 mod build;
 mod check;
+mod export;
+mod import;
 mod init;
 mod new;
 
@@ -41,6 +43,10 @@ pub enum Command {
     Init(init::InitArgs),
     /// Create new content from a skeleton.
     New(new::NewArgs),
+    /// Export the summary sheet (汇总表) of a year as CSV or XLSX.
+    Export(export::ExportArgs),
+    /// Import a summary sheet (汇总表): one new case folder per enterprise; never overwrites.
+    Import(import::ImportArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -51,6 +57,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&cli, args),
         Command::Init(args) => init::run(args),
         Command::New(args) => new::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
+        Command::Import(args) => import::run(&cli, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

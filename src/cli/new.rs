@@ -53,6 +53,7 @@ pub fn run(cli: &Cli, args: &NewArgs) -> Result<u8> {
                 region: region.clone(),
                 area: area.clone(),
                 summary: String::new(),
+                ..Default::default()
             };
             let path = biaogan::scaffold::new_case(&cli.root, &fields)?;
             eprintln!("created {}", biaogan::error::display_path(&path));

@@ -1,0 +1,695 @@
+//! The summary sheet (汇总表): CSV and XLSX export, import into case folders, round trip,
+//! private columns, and the per-year statistics with their SVG charts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{stderr, TestSite};
+
+const PUBLIC_HEADERS: [&str; 8] = [
+    "序号",
+    "地区",
+    "企业名称",
+    "典型经验名称",
+    "重点领域",
+    "行业",
+    "方法",
+    "状态",
+];
+
+/// Private values of the minimal fixture's first case.
+const PRIVATE_MARKERS: [&str; 3] = [
+    "PRIVATE-CONTACT-MARKER",
+    "PRIVATE-PHONE-MARKER",
+    "91410100MA00000122",
+];
+
+/// Runs `biaogan ARGS` on `site` and asserts success.
+fn run_ok(site: &TestSite, args: &[&str]) -> String {
+    let output = site.run(args);
+    let message = stderr(site, &output);
+    assert!(
+        output.status.success(),
+        "biaogan {args:?} failed:\n{message}"
+    );
+    message
+}
+
+/// Exports the summary of `year` into `dir/name` and returns the file's bytes.
+fn export(site: &TestSite, year: &str, dir: &Path, name: &str, private: bool) -> Vec<u8> {
+    let path = dir.join(name);
+    let path_text = path.to_str().unwrap();
+    let mut args = vec!["export", "summary", "--year", year, "--out", path_text];
+    if private {
+        args.push("--private");
+    }
+    run_ok(site, &args);
+    std::fs::read(&path).unwrap()
+}
+
+/// The records of a CSV file (the BOM removed), header first.
+fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The cells of the first worksheet of an XLSX file as text, with the sheet's name.
+fn xlsx_records(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
+    use calamine::Reader;
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&name).unwrap();
+    let rows = range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    calamine::Data::Float(f) => f.to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    (name, rows)
+}
+
+/// A site with only the sample's `site.yaml`: no content.
+fn fresh_site() -> TestSite {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    TestSite { dir }
+}
+
+#[test]
+fn csv_has_bom_and_exact_headers() {
+    let site = TestSite::fixture("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let bytes = export(&site, "2023", out.path(), "summary.csv", false);
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 byte-order mark"
+    );
+    let records = csv_records(&bytes);
+    assert_eq!(records[0], PUBLIC_HEADERS);
+    assert_eq!(
+        records[1..],
+        [
+            vec![
+                "1",
+                "郑州市",
+                "甲方精密机械有限公司",
+                "基于统计过程控制的关键工序质量提升经验",
+                "关键过程质量控制",
+                "装备",
+                "统计过程控制(SPC)、六西格玛",
+                ""
+            ],
+            vec![
+                "2",
+                "洛阳市",
+                "乙方食品有限公司",
+                "实施数字化追溯提升食品安全的经验",
+                "质量管理数字化",
+                "食品",
+                "精益管理",
+                ""
+            ],
+        ]
+    );
+}
+
+#[test]
+fn private_columns_only_with_private_flag() {
+    let site = TestSite::fixture("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let public_csv = export(&site, "2023", out.path(), "public.csv", false);
+    let public_xlsx = export(&site, "2023", out.path(), "public.xlsx", false);
+    let private_csv = export(&site, "2023", out.path(), "private.csv", true);
+    let private_xlsx = export(&site, "2023", out.path(), "private.xlsx", true);
+
+    let public_text = String::from_utf8(public_csv).unwrap();
+    let (_, public_cells) = xlsx_records(&public_xlsx);
+    let public_cells = format!("{public_cells:?}");
+    for marker in PRIVATE_MARKERS
+        .iter()
+        .chain(&["联系人", "利润", "信用代码"])
+    {
+        assert!(!public_text.contains(marker), "public CSV leaks {marker}");
+        assert!(!public_cells.contains(marker), "public XLSX leaks {marker}");
+    }
+
+    let records = csv_records(&private_csv);
+    let mut headers: Vec<String> = PUBLIC_HEADERS.iter().map(|h| h.to_string()).collect();
+    headers.extend(
+        [
+            "联系人",
+            "电话",
+            "统一社会信用代码",
+            "2020年利润（万元）",
+            "2021年利润（万元）",
+            "2022年利润（万元）",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(records[0], headers);
+    assert_eq!(
+        records[1][8..],
+        [
+            "PRIVATE-CONTACT-MARKER",
+            "PRIVATE-PHONE-MARKER",
+            "91410100MA00000122",
+            "100",
+            "120",
+            "130"
+        ]
+    );
+    assert_eq!(records[2][8..], ["", "", "", "", "", ""]);
+    let (_, private_cells) = xlsx_records(&private_xlsx);
+    assert_eq!(private_cells, records, "private XLSX has the same cells");
+}
+
+#[test]
+fn xlsx_opens_with_calamine_and_has_the_csv_rows() {
+    let site = TestSite::sample();
+    let out = tempfile::tempdir().unwrap();
+    for year in ["2023", "2024"] {
+        let csv = csv_records(&export(&site, year, out.path(), "s.csv", false));
+        let (name, xlsx) = xlsx_records(&export(&site, year, out.path(), "s.xlsx", false));
+        assert_eq!(name, format!("{year}年汇总表"));
+        assert_eq!(xlsx, csv, "XLSX and CSV of {year} have the same cells");
+        assert!(csv.len() > 10, "{year} has its cases");
+    }
+}
+
+#[test]
+fn export_is_deterministic() {
+    let site = TestSite::sample();
+    let out = tempfile::tempdir().unwrap();
+    let first = export(&site, "2023", out.path(), "a.xlsx", false);
+    // A timestamp in the workbook would differ after a second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = export(&site, "2023", out.path(), "b.xlsx", false);
+    assert_eq!(first, second, "same content, same XLSX bytes");
+}
+
+#[test]
+fn export_then_import_round_trips_the_public_columns() {
+    let sample = TestSite::sample();
+    let out = tempfile::tempdir().unwrap();
+    for year in ["2023", "2024"] {
+        let csv = export(&sample, year, out.path(), &format!("{year}.csv"), false);
+        let xlsx_name = format!("{year}.xlsx");
+        export(&sample, year, out.path(), &xlsx_name, false);
+        for source in [format!("{year}.csv"), xlsx_name.clone()] {
+            let fresh = fresh_site();
+            let sheet = out.path().join(&source);
+            let message = run_ok(
+                &fresh,
+                &["import", "summary", sheet.to_str().unwrap(), "--year", year],
+            );
+            assert!(message.contains("0 bad row(s)"), "{message}");
+            run_ok(&fresh, &["check"]);
+            let again = export(&fresh, year, out.path(), "again.csv", false);
+            assert_eq!(
+                String::from_utf8(again).unwrap(),
+                String::from_utf8(csv.clone()).unwrap(),
+                "{source}: export → import → export gives the same sheet"
+            );
+        }
+    }
+}
+
+#[test]
+fn private_columns_round_trip_too() {
+    let sample = TestSite::sample();
+    let out = tempfile::tempdir().unwrap();
+    let csv = export(&sample, "2023", out.path(), "p.csv", true);
+    let fresh = fresh_site();
+    let sheet = out.path().join("p.csv");
+    run_ok(
+        &fresh,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2023",
+        ],
+    );
+    run_ok(&fresh, &["check"]);
+    let again = export(&fresh, "2023", out.path(), "again.csv", true);
+    assert_eq!(again, csv);
+}
+
+#[test]
+fn import_never_overwrites_and_reports_bad_rows() {
+    let site = TestSite::fixture("minimal");
+    let existing = site
+        .root()
+        .join("content/2023/甲方精密机械有限公司/index.md");
+    let before = std::fs::read(&existing).unwrap();
+    let sheet = site.root().join("list.csv");
+    std::fs::write(
+        &sheet,
+        "\u{feff}序号,申报单位,经验题目,所属地区,领域,行业,方法\n\
+         1,甲方精密机械有限公司,另一个题目,郑州市,可靠性提升,,\n\
+         3,丙方电子有限公司,基于可靠性试验的电子产品质量提升经验,新乡,可靠性提升,新一代信息技术,可靠性试验\n\
+         4,,缺少企业名称的经验,郑州市,可靠性提升,,\n\
+         5,丁方材料有限公司,某经验,郑洲市,可靠性提升,,\n\
+         6,戊方汽车有限公司,某经验,开封市,不存在的领域,汽车,\n\
+         \n\
+         x,己方食品有限公司,某经验,开封市,digital,食品、不存在的行业,\n\
+         8,丙方电子有限公司,重复的企业,新乡市,可靠性提升,,\n",
+    )
+    .unwrap();
+    let output = site.run(&[
+        "import",
+        "summary",
+        sheet.to_str().unwrap(),
+        "--year",
+        "2023",
+    ]);
+    let message = stderr(&site, &output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "bad rows give exit 1:\n{message}"
+    );
+    assert_eq!(
+        std::fs::read(&existing).unwrap(),
+        before,
+        "existing case untouched"
+    );
+    assert!(message.contains(
+        "skipped row 2 (甲方精密机械有限公司): content/2023/甲方精密机械有限公司/index.md already exists"
+    ), "{message}");
+    assert!(
+        message.contains("created content/2023/丙方电子有限公司/index.md (row 3)"),
+        "{message}"
+    );
+    for expected in [
+        "error: row 4: 企业名称 is empty",
+        "error: row 5 (丁方材料有限公司): unknown 地区 `郑洲市` for 2023 (did you mean `郑州市`?)",
+        "error: row 6 (戊方汽车有限公司): unknown 重点领域 `不存在的领域` for 2023",
+        "error: row 8 (己方食品有限公司): unknown 行业 `不存在的行业` for 2023; 序号 `x` is not a whole number",
+        "error: row 9 (丙方电子有限公司): the same 企业名称 is on row 3",
+        "1 case(s) created, 1 skipped, 5 bad row(s)",
+    ] {
+        assert!(message.contains(expected), "missing `{expected}` in:\n{message}");
+    }
+    for bad in ["丁方材料有限公司", "戊方汽车有限公司", "己方食品有限公司"]
+    {
+        assert!(
+            !site.root().join("content/2023").join(bad).exists(),
+            "no folder for the bad row of {bad}"
+        );
+    }
+    let created =
+        std::fs::read_to_string(site.root().join("content/2023/丙方电子有限公司/index.md"))
+            .unwrap();
+    assert!(created.contains("number: 3\n"), "{created}");
+    assert!(created.contains("region: \"xinxiang\""), "{created}");
+    assert!(
+        created.contains("methods: [\"reliability-test\"]"),
+        "{created}"
+    );
+    assert!(!created.contains("private:"), "{created}");
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".biaogan"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // The scaffolded case is valid content.
+    run_ok(&site, &["check"]);
+}
+
+#[test]
+fn import_reads_gb18030_csv_with_a_title_row() {
+    let site = TestSite::fixture("minimal");
+    let text = "2023年质量标杆典型经验推荐汇总表\r\n序号,单位名称,经验名称,地区,重点领域,行业,方法,状态,联系电话,2022年利润（万元）\r\n1,庚方包装有限公司,实施精益管理提升包装质量的经验,济源,关键过程质量控制,轻纺,精益管理,推荐,0391-5550000,\"1,250\"\r\n";
+    let (bytes, _, errors) = encoding_rs::GB18030.encode(text);
+    assert!(!errors);
+    let sheet = site.root().join("list.csv");
+    std::fs::write(&sheet, &bytes).unwrap();
+    let message = run_ok(
+        &site,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2023",
+        ],
+    );
+    assert!(
+        message.contains("created content/2023/庚方包装有限公司/index.md (row 3)"),
+        "{message}"
+    );
+    let created =
+        std::fs::read_to_string(site.root().join("content/2023/庚方包装有限公司/index.md"))
+            .unwrap();
+    assert!(created.contains("region: \"jiyuan\""), "{created}");
+    assert!(created.contains("phone: \"0391-5550000\""), "{created}");
+    assert!(created.contains("profit: {2022: 1250}"), "{created}");
+    assert!(created.contains("status: \"推荐\""), "{created}");
+}
+
+#[test]
+fn import_reads_xlsx_rows_with_their_sheet_row_numbers() {
+    let site = TestSite::fixture("minimal");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "推荐名单").unwrap();
+    for (col, header) in ["企业名称", "典型经验名称", "推荐地区", "重点领域"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(2, col as u16, *header).unwrap();
+    }
+    for (col, value) in ["辛方机械有限公司", "某经验", "郑州市", "质量管理数字化"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(3, col as u16, *value).unwrap();
+    }
+    for (col, value) in ["壬方机械有限公司", "某经验", "郑州市", ""]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(4, col as u16, *value).unwrap();
+    }
+    let path = site.root().join("list.xlsx");
+    workbook.save(&path).unwrap();
+    let output = site.run(&[
+        "import",
+        "summary",
+        path.to_str().unwrap(),
+        "--year",
+        "2023",
+    ]);
+    let message = stderr(&site, &output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("created content/2023/辛方机械有限公司/index.md (row 4)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("error: row 5 (壬方机械有限公司): 重点领域 is empty"),
+        "{message}"
+    );
+}
+
+#[test]
+fn import_warns_about_quotas_and_refuses_bad_folder_names() {
+    let site = fresh_site();
+    let mut sheet = String::from("企业名称,典型经验名称,地区,重点领域\n");
+    for n in 1..=11 {
+        sheet.push_str(&format!("郑州第{n}机械有限公司,某经验,郑州市,可靠性提升\n"));
+    }
+    sheet.push_str("../越界有限公司,某经验,郑州市,可靠性提升\n");
+    let path = site.root().join("list.csv");
+    std::fs::write(&path, sheet).unwrap();
+    let output = site.run(&[
+        "import",
+        "summary",
+        path.to_str().unwrap(),
+        "--year",
+        "2023",
+    ]);
+    let message = stderr(&site, &output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(
+            "error: row 13 (../越界有限公司): 企业名称 `../越界有限公司` cannot be a folder name"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("warning: 郑州市 now has 11 cases in 2023, over its quota of 10"),
+        "{message}"
+    );
+    assert!(!site.root().join("content/越界有限公司").exists());
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1), "check enforces the quota");
+}
+
+#[test]
+fn import_refuses_a_sheet_without_enterprise_column() {
+    let site = TestSite::fixture("minimal");
+    let sheet = site.root().join("list.csv");
+    std::fs::write(&sheet, "名称,地区\n甲,郑州市\n").unwrap();
+    let output = site.run(&[
+        "import",
+        "summary",
+        sheet.to_str().unwrap(),
+        "--year",
+        "2023",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&site, &output).contains("no header row naming the enterprise column"));
+}
+
+#[test]
+fn export_refuses_content_with_errors() {
+    let site = TestSite::invalid("bad-credit-code");
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("s.csv");
+    let output = site.run(&[
+        "export",
+        "summary",
+        "--year",
+        "2023",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    let message = stderr(&site, &output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(message.contains("credit-code"), "{message}");
+    assert!(message.contains("nothing was exported"), "{message}");
+    assert!(!path.exists());
+}
+
+/// The site at `root` loaded with its taxonomies, drafts removed (as published).
+fn load(root: &Path) -> (biaogan::content::Site, Vec<biaogan::taxonomy::Taxonomy>) {
+    let highlighter = biaogan::markdown::Highlighter::new();
+    let checked = biaogan::build::load_and_check(root, None, &highlighter).unwrap();
+    let site = checked.site.without_drafts();
+    let taxonomies = biaogan::taxonomy::build(&site);
+    (site, taxonomies)
+}
+
+/// `key: value` of the front matter of every published case of `year`, read line by line
+/// (an oracle independent of the loader).
+fn front_matter_values(root: &Path, year: u16, key: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let dir = root.join("content").join(year.to_string());
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let index = entry.unwrap().path().join("index.md");
+        let Ok(text) = std::fs::read_to_string(index) else {
+            continue;
+        };
+        let front: Vec<&str> = text.lines().skip(1).take_while(|l| *l != "---").collect();
+        if front.contains(&"draft: true") {
+            continue;
+        }
+        let prefix = format!("{key}: ");
+        if let Some(line) = front.iter().find(|l| l.starts_with(&prefix)) {
+            values.push(line[prefix.len()..].trim().to_string());
+        }
+    }
+    values
+}
+
+#[test]
+fn stats_count_the_sample_site() {
+    let sample = TestSite::sample();
+    let (site, taxonomies) = load(sample.root());
+    for year in [2023, 2024] {
+        let stats = biaogan::summary::year_stats(&site, &taxonomies, year);
+        let vocab = site.vocabulary(year);
+        let regions = front_matter_values(sample.root(), year, "region");
+        let areas = front_matter_values(sample.root(), year, "area");
+        assert_eq!(stats.total, regions.len());
+        assert_eq!(stats.areas.len(), vocab.areas.len(), "every area listed");
+        assert_eq!(
+            stats.areas.iter().map(|r| r.count).sum::<usize>(),
+            stats.total
+        );
+        let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+        for region in &regions {
+            let id = vocab
+                .resolve(biaogan::vocab::Kind::Regions, region)
+                .unwrap()
+                .id
+                .clone();
+            *expected.entry(id).or_default() += 1;
+        }
+        let counted: BTreeMap<String, usize> = stats
+            .regions
+            .iter()
+            .map(|r| (r.id.clone(), r.count))
+            .collect();
+        assert_eq!(counted, expected, "{year} by region");
+        for row in &stats.regions {
+            assert_eq!(
+                row.quota,
+                vocab
+                    .resolve(biaogan::vocab::Kind::Regions, &row.id)
+                    .unwrap()
+                    .quota
+            );
+            assert_eq!(row.url.as_deref(), Some(&*format!("regions/{}/", row.id)));
+        }
+        let mut expected_areas: BTreeMap<String, usize> = BTreeMap::new();
+        for area in &areas {
+            let id = vocab
+                .resolve(biaogan::vocab::Kind::Areas, area)
+                .unwrap()
+                .id
+                .clone();
+            *expected_areas.entry(id).or_default() += 1;
+        }
+        for row in &stats.areas {
+            assert_eq!(
+                row.count,
+                expected_areas.get(&row.id).copied().unwrap_or(0),
+                "{year} area {}",
+                row.id
+            );
+        }
+        let industries_total: usize = stats.industries.iter().map(|r| r.count).sum();
+        assert!(
+            industries_total >= stats.total,
+            "every case counted at least once"
+        );
+    }
+}
+
+#[test]
+fn stats_of_the_minimal_fixture() {
+    let site = TestSite::fixture("minimal");
+    let (site, taxonomies) = load(site.root());
+    let stats = biaogan::summary::year_stats(&site, &taxonomies, 2023);
+    assert_eq!(stats.total, 2);
+    let pairs = |rows: &[biaogan::summary::stats::StatRow]| -> Vec<(String, usize, Option<u32>)> {
+        rows.iter()
+            .map(|r| (r.name.clone(), r.count, r.quota))
+            .collect()
+    };
+    assert_eq!(
+        pairs(&stats.regions),
+        [
+            ("郑州市".to_string(), 1, Some(10)),
+            ("洛阳市".to_string(), 1, Some(10))
+        ]
+    );
+    assert_eq!(
+        pairs(&stats.industries),
+        [("装备".to_string(), 1, None), ("食品".to_string(), 1, None)]
+    );
+    assert_eq!(
+        stats.areas.iter().filter(|r| r.count > 0).count(),
+        2,
+        "{:?}",
+        stats.areas
+    );
+}
+
+/// Parses `svg` as XML: every element closed, one root `<svg>`; returns the element names.
+fn parse_svg(svg: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let mut stack: Vec<String> = Vec::new();
+    let mut names = Vec::new();
+    let mut roots = 0;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{e} in {svg}"))
+        {
+            Event::Start(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                if stack.is_empty() {
+                    roots += 1;
+                }
+                for attribute in e.attributes() {
+                    attribute.unwrap();
+                }
+                names.push(name.clone());
+                stack.push(name);
+            }
+            Event::Empty(e) => {
+                assert!(!stack.is_empty(), "empty element outside the root");
+                names.push(String::from_utf8(e.name().as_ref().to_vec()).unwrap());
+            }
+            Event::End(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                assert_eq!(stack.pop(), Some(name), "balanced tags in {svg}");
+            }
+            Event::Text(t) => {
+                assert!(
+                    !stack.is_empty() || t.decode().unwrap().trim().is_empty(),
+                    "text outside the root"
+                );
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?}");
+    assert_eq!(roots, 1);
+    names
+}
+
+#[test]
+fn charts_are_well_formed_accessible_svg() {
+    let sample = TestSite::sample();
+    let (site, taxonomies) = load(sample.root());
+    for year in [2023, 2024] {
+        let context = biaogan::summary::stats_context(&site, &taxonomies, year);
+        assert_eq!(context.charts.len(), 3);
+        for chart in &context.charts {
+            let names = parse_svg(&chart.svg);
+            assert_eq!(names[0], "svg");
+            assert!(names.contains(&"title".to_string()));
+            assert!(names.contains(&"desc".to_string()));
+            assert!(chart.svg.contains(r#"role="img""#));
+            assert!(chart.svg.contains("aria-labelledby="));
+            assert!(chart.svg.contains("currentColor"));
+            assert!(!chart.svg.contains("<script"));
+            assert!(!chart.svg.contains("href"), "no external resource");
+            assert!(!chart.svg.contains("url("), "no external resource");
+            for row in &chart.table {
+                assert!(chart.svg.contains(&row.name), "{} is drawn", row.name);
+            }
+        }
+        let regions = &context.charts[1];
+        assert!(regions.svg.contains("stroke-dasharray"), "quota markers");
+        let json = serde_json::to_value(&context).unwrap();
+        assert!(json["charts"][1]["table"][0]["quota"].as_u64().is_some());
+    }
+    let odd = biaogan::summary::bar_chart_svg(
+        "<&>\"'",
+        &[
+            ("a&b<c>".to_string(), 2, None),
+            ("\"'".to_string(), 0, Some(1)),
+        ],
+    );
+    parse_svg(&odd);
+    parse_svg(&biaogan::summary::bar_chart_svg("空", &[]));
+    let table = biaogan::summary::table_html("按地区", "地区", &[("<x>".to_string(), 1, Some(2))]);
+    assert!(table.contains("&lt;x&gt;"));
+}

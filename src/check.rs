@@ -299,7 +299,9 @@ pub fn known_paths(site: &Site, taxonomies: &[Taxonomy]) -> HashSet<String> {
         }
     }
     for collection in &site.collections {
-        paths.insert(collection.url.clone());
+        for file in ["", "stats/", "feed.xml", "summary.csv", "summary.xlsx"] {
+            paths.insert(format!("{}{file}", collection.url));
+        }
     }
     paths.extend(site.pages.iter().map(|p| p.url.clone()));
     paths.extend(site.workshops.iter().map(|w| w.url.clone()));

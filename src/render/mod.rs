@@ -65,6 +65,7 @@ enum Job<'a> {
     Activity(usize),
     NotFound,
     Search,
+    Stats(usize),
 }
 
 /// Precomputed shared data for all pages.
@@ -92,6 +93,9 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
         jobs.push(Job::Search);
     }
     jobs.extend((0..site.collections.len()).map(Job::Year));
+    if input.theme.has("stats.html") {
+        jobs.extend((0..site.collections.len()).map(Job::Stats));
+    }
     jobs.extend((0..site.cases.len()).map(Job::Case));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.workshops.len()).map(Job::Workshop));
@@ -147,11 +151,22 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
     output.write("feed.xml", feeds::atom(site, None).as_bytes())?;
     files += 4;
     for collection in &site.collections {
+        let year = collection.year;
         output.write(
             &format!("{}feed.xml", collection.url),
-            feeds::atom(site, Some(collection.year)).as_bytes(),
+            feeds::atom(site, Some(year)).as_bytes(),
         )?;
-        files += 1;
+        // Public columns only: the private summary is exported on demand, never published.
+        let rows = crate::summary::rows(site, year, false);
+        output.write(
+            &format!("{}summary.csv", collection.url),
+            &crate::summary::write_csv(&rows, year, false)?,
+        )?;
+        output.write(
+            &format!("{}summary.xlsx", collection.url),
+            &crate::summary::write_xlsx(&rows, year, false)?,
+        )?;
+        files += 3;
     }
     Ok(RenderStats { pages, files })
 }
@@ -376,6 +391,28 @@ impl<'a> Renderer<'a> {
                     "year.html",
                     self.year(*i),
                 )
+            }
+            Job::Stats(i) => {
+                let collection = &site.collections[*i];
+                let url = format!("{}stats/", collection.url);
+                let crumbs = vec![
+                    home(),
+                    LinkCtx {
+                        title: collection.title.clone(),
+                        url: collection.url.clone(),
+                    },
+                ];
+                let mut context = self.base(
+                    &url,
+                    Some(&format!("{}年统计", collection.year)),
+                    "",
+                    crumbs,
+                );
+                context.insert(
+                    "stats",
+                    &crate::summary::stats_context(site, self.input.taxonomies, collection.year),
+                );
+                (format!("{url}index.html"), "stats.html", context)
             }
             Job::Case(i) => (
                 format!("{}index.html", site.cases[*i].url),

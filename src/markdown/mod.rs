@@ -1,101 +1,749 @@
-//! Markdown stage (placeholder API; the full stage with CJK emphasis replaces this file).
-#![allow(missing_docs, clippy::manual_inspect)]
+//! Markdown stage: Markdown source → HTML body, heading outline, link list, raw-HTML
+//! warnings and plain text for the search index.
+//!
+//! Rendering is a pure function of its input ([`render`]); the only shared state is the
+//! syntect data behind [`Highlighter`] and the sanitizer policy, both built once per process.
+//!
+//! Pipeline:
+//!
+//! 1. pulldown-cmark (tables, footnotes, strikethrough, task lists, heading attributes).
+//! 2. The CJK-friendly emphasis amendment (`cjk.rs`), so that `**质量第一。**后文` renders
+//!    as strong emphasis.
+//! 3. One pass over the events: heading ids and anchors, table wrappers, highlighted code
+//!    blocks, lazy images and figures, link positions, raw-HTML findings, plain text.
+//! 4. pulldown-cmark's HTML writer, then ammonia only if the document contains raw HTML.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+mod cjk;
+mod highlight;
+mod sanitize;
 
-pub struct Highlighter;
-impl Highlighter {
-    pub fn new() -> Highlighter {
-        Highlighter
-    }
-    pub fn css(&self) -> String {
-        String::new()
-    }
-}
-impl Default for Highlighter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-#[derive(Debug, Clone)]
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+
+pub use highlight::Highlighter;
+
+use cjk::Spanned;
+
+/// A heading of the document, in document order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
+    /// Heading level, 1 to 6.
     pub level: u8,
+    /// The `id` attribute: `{#custom-id}` if given, else [`heading_id`] of the text; made
+    /// unique within the document with `-1`, `-2`, … suffixes.
     pub id: String,
+    /// Plain text of the heading (markup removed).
     pub text: String,
 }
-#[derive(Debug, Clone)]
+
+/// A link or image destination found in the Markdown source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
+    /// The destination as written (backslash escapes and entities resolved; `mailto:` added
+    /// for e-mail autolinks).  Reference links give the definition's destination.
     pub url: String,
+    /// 1-based line of the destination in the source (for reference links: in the
+    /// definition).
     pub line: usize,
+    /// 1-based column of the destination, counted in characters (not bytes).
     pub column: usize,
+    /// Whether this is an image (`![alt](src)`) rather than a link.
     pub is_image: bool,
 }
-#[derive(Debug, Clone)]
+
+/// Something the renderer removed from the author's input: raw HTML that the sanitizer
+/// strips, or a link with a script URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HtmlWarning {
+    /// 1-based source line of the offending construct.
     pub line: usize,
+    /// What was removed, e.g. `removed <script> element with its content`.
     pub message: String,
 }
-#[derive(Debug, Clone, Default)]
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
+    /// The HTML body.
     pub html: String,
+    /// All headings in document order, every level.
     pub headings: Vec<Heading>,
+    /// Every link and image destination, in document order.
     pub links: Vec<LinkRef>,
+    /// What was removed from raw HTML (and script links), one entry per offending fragment.
     pub warnings: Vec<HtmlWarning>,
+    /// Plain text of the body (headings, paragraphs, list items, table cells, code, image alt
+    /// text): no markup, one line per block, table cells separated by spaces.  For the search
+    /// index and snippets.
     pub text: String,
 }
-pub fn heading_id(text: &str) -> String {
-    text.trim().replace(' ', "-")
+
+/// The `aria-label` of the `#` anchor appended to every heading.
+const ANCHOR_LABEL: &str = "本节链接";
+
+/// pulldown-cmark extensions in use.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
-pub fn render(markdown: &str, _highlighter: &Highlighter) -> Rendered {
-    let mut out = Rendered::default();
-    let mut html = String::new();
-    let mut in_heading: Option<u8> = None;
-    let mut heading_text = String::new();
-    let events: Vec<Event> = Parser::new_ext(markdown, Options::all())
-        .map(|e| {
-            match &e {
-                Event::Start(Tag::Heading { level, .. }) => {
-                    in_heading = Some(match level {
-                        HeadingLevel::H1 => 1,
-                        HeadingLevel::H2 => 2,
-                        HeadingLevel::H3 => 3,
-                        _ => 4,
-                    });
-                    heading_text.clear();
+
+/// Renders a Markdown document to HTML and collects its outline, links, warnings and text.
+///
+/// Never panics and performs no I/O; the result depends only on `markdown` (and the
+/// highlighter's fixed syntax set).
+pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
+    let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    let events: Vec<Spanned<'_>> = parser.by_ref().collect();
+    let events = cjk::amend(markdown, events);
+    let defs = parser.reference_definitions();
+
+    let mut r = Renderer {
+        src: markdown,
+        lines: LineIndex::new(markdown),
+        highlighter,
+        out: Vec::with_capacity(events.len() + 16),
+        headings: Vec::new(),
+        links: Vec::new(),
+        warnings: Vec::new(),
+        text: TextBuf::default(),
+        ids: IdRegistry::default(),
+        has_raw_html: false,
+        def_positions: HashMap::new(),
+    };
+    r.run(events, &|label: &str| {
+        defs.get(label).map(|d| d.span.clone())
+    });
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2 + 64);
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    if r.has_raw_html {
+        html = sanitize::policy().clean(&html);
+    }
+    Rendered {
+        html,
+        headings: r.headings,
+        links: r.links,
+        warnings: r.warnings,
+        text: r.text.finish(),
+    }
+}
+
+/// Stable heading id from heading text: letters, digits and CJK characters are kept (ASCII
+/// lower-cased, other scripts as is), runs of whitespace become one `-`, `-` and `_` are
+/// kept, all other punctuation and symbols (ASCII and full-width, e.g. `、，。：（）`) are
+/// removed.  Empty results become `"section"`.
+///
+/// `heading_id("一、主要做法（2024 年）")` is `"一主要做法2024-年"`.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            dash = !id.is_empty();
+        } else if c.is_alphanumeric() || c == '-' || c == '_' {
+            if dash {
+                id.push('-');
+                dash = false;
+            }
+            id.push(c.to_ascii_lowercase());
+        }
+    }
+    if id.is_empty() {
+        id.push_str("section");
+    }
+    id
+}
+
+/// Appends `s` to `out` with `& < > " '` escaped.
+pub(crate) fn escape_html(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+/// Appends a URL for an HTML attribute: unsafe bytes and non-ASCII percent-encoded (as
+/// pulldown-cmark does for links), `&` and `'` escaped.
+fn escape_href(out: &mut String, url: &str) {
+    for &b in url.as_bytes() {
+        match b {
+            b'&' => out.push_str("&amp;"),
+            b'\'' => out.push_str("&#39;"),
+            b if b.is_ascii_alphanumeric() || b"-_.~!*();:@=+$,/?#[]%".contains(&b) => {
+                out.push(char::from(b));
+            }
+            b => out.push_str(percent_encoding::percent_encode_byte(b)),
+        }
+    }
+}
+
+/// Appends an element id as a URL fragment: only what a fragment cannot hold is
+/// percent-encoded (controls, space, `"`, `<`, `>`, `` ` ``, and `%` itself); Chinese stays
+/// readable.  The result is HTML-escaped for use in a double-quoted attribute.
+fn push_fragment(out: &mut String, id: &str) {
+    let mut encoded = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '`' | '%') {
+            encoded.push_str(percent_encoding::percent_encode_byte(c as u8));
+        } else {
+            encoded.push(c);
+        }
+    }
+    escape_html(out, &encoded);
+}
+
+/// Whether a link destination would run script (`javascript:`, `vbscript:`, `data:`).
+fn is_script_url(url: &str, is_image: bool) -> Option<String> {
+    let scheme = sanitize::url_scheme(url)?;
+    let bad = match scheme.as_str() {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            !is_image
+                || !url
+                    .trim_start()
+                    .get(5..11)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("image/"))
+        }
+        _ => false,
+    };
+    bad.then_some(scheme)
+}
+
+/// Byte offset → 1-based line and character column.
+struct LineIndex {
+    starts: Vec<usize>,
+    /// Last lookup (line index, byte offset, column) to make in-order lookups on one long
+    /// line linear rather than quadratic.
+    cache: Option<(usize, usize, usize)>,
+}
+
+impl LineIndex {
+    fn new(src: &str) -> LineIndex {
+        let bytes = src.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            starts,
+            cache: None,
+        }
+    }
+
+    fn locate(&mut self, src: &str, pos: usize) -> (usize, usize) {
+        let pos = pos.min(src.len());
+        let line = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        let line_start = self.starts.get(line).copied().unwrap_or(0);
+        let (from, base) = match self.cache {
+            Some((l, p, c)) if l == line && p <= pos => (p, c),
+            _ => (line_start, 1),
+        };
+        let column = base + src.get(from..pos).map_or(0, |s| s.chars().count());
+        self.cache = Some((line, pos, column));
+        (line + 1, column)
+    }
+}
+
+/// Unique ids within one document.
+#[derive(Default)]
+struct IdRegistry {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl IdRegistry {
+    fn unique(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(0);
+        loop {
+            *n += 1;
+            let candidate = format!("{base}-{n}");
+            if !self.used.contains(&candidate) {
+                self.used.insert(candidate.clone());
+                return candidate;
+            }
+        }
+    }
+}
+
+/// Pending separator in the plain-text output.
+#[derive(Default, Clone, Copy, PartialEq)]
+enum Sep {
+    #[default]
+    None,
+    /// A soft line break: a space, except between two CJK characters.
+    Soft,
+    /// A space (between table cells).
+    Space,
+}
+
+/// Builder of [`Rendered::text`].
+#[derive(Default)]
+struct TextBuf {
+    s: String,
+    pending: Sep,
+}
+
+impl TextBuf {
+    fn push(&mut self, t: &str) {
+        let Some(first) = t.chars().next() else {
+            return;
+        };
+        match self.pending {
+            Sep::None => {}
+            Sep::Soft => {
+                let joined =
+                    self.s.chars().next_back().is_some_and(cjk::is_cjk) && cjk::is_cjk(first);
+                if !joined {
+                    self.s.push(' ');
                 }
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some(level) = in_heading.take() {
-                        out.headings.push(Heading {
-                            level,
-                            id: heading_id(&heading_text),
-                            text: heading_text.clone(),
-                        });
+            }
+            Sep::Space => self.s.push(' '),
+        }
+        self.pending = Sep::None;
+        self.s.push_str(t);
+    }
+
+    fn soft_break(&mut self) {
+        if !self.s.is_empty() && !self.s.ends_with('\n') && self.pending == Sep::None {
+            self.pending = Sep::Soft;
+        }
+    }
+
+    fn cell_end(&mut self) {
+        if !self.s.is_empty() && !self.s.ends_with('\n') {
+            self.pending = Sep::Space;
+        }
+    }
+
+    fn block_end(&mut self) {
+        self.pending = Sep::None;
+        let len = self.s.trim_end_matches([' ', '\t']).len();
+        self.s.truncate(len);
+        if !self.s.is_empty() && !self.s.ends_with('\n') {
+            self.s.push('\n');
+        }
+    }
+
+    fn finish(mut self) -> String {
+        let len = self.s.trim_end().len();
+        self.s.truncate(len);
+        self.s
+    }
+}
+
+/// Per-document rendering state.
+struct Renderer<'a, 'h> {
+    src: &'a str,
+    lines: LineIndex,
+    highlighter: &'h Highlighter,
+    out: Vec<Event<'a>>,
+    headings: Vec<Heading>,
+    links: Vec<LinkRef>,
+    warnings: Vec<HtmlWarning>,
+    text: TextBuf,
+    ids: IdRegistry,
+    has_raw_html: bool,
+    /// Positions of reference-definition destinations already located, by link label.
+    def_positions: HashMap<String, (usize, usize)>,
+}
+
+/// Index of the event closing the element opened at `open` (or the last index).  Only the
+/// events after `open` are looked at, so the opening event may already have been moved out.
+fn matching_end(events: &[Spanned<'_>], open: usize) -> usize {
+    let mut depth = 1usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(open + 1) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// Plain text of inline events (text, code, nested alt text), soft breaks as spaces.
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut s = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                s.push_str(t)
+            }
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn run(&mut self, mut events: Vec<Spanned<'a>>, defs: &dyn Fn(&str) -> Option<Range<usize>>) {
+        let mut in_figure = false;
+        // For each open link: whether it was dropped (script URL).
+        let mut link_dropped: Vec<bool> = Vec::new();
+        // Open heading ids.
+        let mut heading_ids: Vec<String> = Vec::new();
+        // Raw HTML block being collected: text and (fragment offset, source offset) pieces.
+        let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+
+        let mut i = 0;
+        while i < events.len() {
+            let range = events[i].1.clone();
+            let event = std::mem::replace(&mut events[i].0, Event::SoftBreak);
+            match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: _,
+                }) => {
+                    let end = matching_end(&events, i);
+                    let text = plain_text(events.get(i + 1..end).unwrap_or(&[]));
+                    let base = match id {
+                        Some(custom) if !custom.trim().is_empty() => custom.trim().to_string(),
+                        _ => heading_id(&text),
+                    };
+                    let id = self.ids.unique(base);
+                    let level_num = level as u8;
+                    let mut open = format!("<h{level_num} id=\"");
+                    escape_html(&mut open, &id);
+                    open.push('"');
+                    if !classes.is_empty() {
+                        open.push_str(" class=\"");
+                        escape_html(&mut open, &classes.join(" "));
+                        open.push('"');
                     }
+                    open.push('>');
+                    self.out.push(Event::Html(open.into()));
+                    self.headings.push(Heading {
+                        level: level_num,
+                        id: id.clone(),
+                        text,
+                    });
+                    heading_ids.push(id);
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    let id = heading_ids.pop().unwrap_or_default();
+                    let mut close = String::from("<a class=\"heading-anchor\" href=\"#");
+                    push_fragment(&mut close, &id);
+                    close.push_str("\" aria-label=\"");
+                    close.push_str(ANCHOR_LABEL);
+                    close.push_str(&format!("\">#</a></h{}>\n", level as u8));
+                    self.out.push(Event::Html(close.into()));
+                    self.text.block_end();
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let end = matching_end(&events, i);
+                    let mut code = String::new();
+                    for (e, _) in events.get(i + 1..end).unwrap_or(&[]) {
+                        if let Event::Text(t) = e {
+                            code.push_str(t);
+                        }
+                    }
+                    let lang = match &kind {
+                        CodeBlockKind::Fenced(info) => info
+                            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                            .next()
+                            .filter(|l| !l.is_empty()),
+                        CodeBlockKind::Indented => None,
+                    };
+                    let html = self.highlighter.highlight(&code, lang);
+                    self.out.push(Event::Html(html.into()));
+                    self.text.block_end();
+                    self.text.push(code.trim_end_matches(['\n', '\r']));
+                    self.text.block_end();
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Table(align)) => {
+                    self.out.push(Event::Html(CowStr::Borrowed(
+                        "<div class=\"table-wrap\">\n",
+                    )));
+                    self.out.push(Event::Start(Tag::Table(align)));
+                }
+                Event::End(TagEnd::Table) => {
+                    self.out.push(Event::End(TagEnd::Table));
+                    self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                    self.text.block_end();
+                }
+                Event::Start(Tag::Paragraph) => {
+                    let image_only = matches!(
+                        events.get(i + 1),
+                        Some((Event::Start(Tag::Image { .. }), _))
+                    ) && {
+                        let image_end = matching_end(&events, i + 1);
+                        matches!(
+                            events.get(image_end + 1),
+                            Some((Event::End(TagEnd::Paragraph), _))
+                        )
+                    };
+                    if image_only {
+                        in_figure = true;
+                        self.out.push(Event::Html(CowStr::Borrowed("<figure>")));
+                    } else {
+                        self.out.push(Event::Start(Tag::Paragraph));
+                    }
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if in_figure {
+                        in_figure = false;
+                        self.out.push(Event::Html(CowStr::Borrowed("</figure>\n")));
+                    } else {
+                        self.out.push(Event::End(TagEnd::Paragraph));
+                    }
+                    self.text.block_end();
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let end = matching_end(&events, i);
+                    let inner = events.get(i + 1..end).unwrap_or(&[]);
+                    let alt = plain_text(inner);
+                    self.record_link(&dest_url, link_type, &id, &range, inner, true, defs);
+                    let mut html = String::from("<img src=\"");
+                    if let Some(scheme) = is_script_url(&dest_url, true) {
+                        self.warn_at(range.start, format!("removed {scheme}: URL from image"));
+                    } else {
+                        escape_href(&mut html, &dest_url);
+                    }
+                    html.push_str("\" alt=\"");
+                    escape_html(&mut html, &alt);
+                    if !title.is_empty() {
+                        html.push_str("\" title=\"");
+                        escape_html(&mut html, &title);
+                    }
+                    html.push_str("\" loading=\"lazy\">");
+                    if in_figure && !alt.is_empty() {
+                        html.push_str("<figcaption>");
+                        escape_html(&mut html, &alt);
+                        html.push_str("</figcaption>");
+                    }
+                    self.out.push(Event::Html(html.into()));
+                    self.text.push(&alt);
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let end = matching_end(&events, i);
+                    let inner = events.get(i + 1..end).unwrap_or(&[]);
+                    self.record_link(&dest_url, link_type, &id, &range, inner, false, defs);
+                    if let Some(scheme) = is_script_url(&dest_url, false) {
+                        self.warn_at(range.start, format!("removed {scheme}: URL from link"));
+                        link_dropped.push(true);
+                    } else {
+                        link_dropped.push(false);
+                        self.out.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                    }
+                }
+                Event::End(TagEnd::Link) => {
+                    if !link_dropped.pop().unwrap_or(false) {
+                        self.out.push(Event::End(TagEnd::Link));
+                    }
+                }
+                Event::Start(Tag::HtmlBlock) => {
+                    html_block = Some((String::new(), Vec::new()));
+                    self.has_raw_html = true;
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some((fragment, map)) = html_block.take() {
+                        if let Some((at, message)) = sanitize::policy().inspect(&fragment) {
+                            let piece = map.partition_point(|&(f, _)| f <= at).saturating_sub(1);
+                            let pos = map.get(piece).map_or(range.start, |&(f, s)| s + (at - f));
+                            self.warn_at(pos, message);
+                        }
+                    }
+                }
+                Event::Html(html) => {
+                    self.has_raw_html = true;
+                    match html_block.as_mut() {
+                        Some((fragment, map)) => {
+                            map.push((fragment.len(), range.start));
+                            fragment.push_str(&html);
+                        }
+                        None => self.inspect_inline(&html, range.start),
+                    }
+                    self.out.push(Event::Html(html));
+                }
+                Event::InlineHtml(html) => {
+                    self.has_raw_html = true;
+                    self.inspect_inline(&html, range.start);
+                    self.out.push(Event::InlineHtml(html));
                 }
                 Event::Text(t) => {
-                    if in_heading.is_some() {
-                        heading_text.push_str(t);
-                    }
-                    out.text.push_str(t);
+                    self.text.push(&t);
+                    self.out.push(Event::Text(t));
                 }
-                Event::Start(Tag::Image { dest_url, .. }) => out.links.push(LinkRef {
-                    url: dest_url.to_string(),
-                    line: 0,
-                    column: 0,
-                    is_image: true,
-                }),
-                Event::Start(Tag::Link { dest_url, .. }) => out.links.push(LinkRef {
-                    url: dest_url.to_string(),
-                    line: 0,
-                    column: 0,
-                    is_image: false,
-                }),
-                _ => {}
+                Event::Code(t) => {
+                    self.text.push(&t);
+                    self.out.push(Event::Code(t));
+                }
+                Event::SoftBreak => {
+                    self.text.soft_break();
+                    self.out.push(Event::SoftBreak);
+                }
+                Event::HardBreak => {
+                    self.text.block_end();
+                    self.out.push(Event::HardBreak);
+                }
+                Event::End(TagEnd::TableCell) => {
+                    self.text.cell_end();
+                    self.out.push(Event::End(TagEnd::TableCell));
+                }
+                Event::End(
+                    end @ (TagEnd::TableRow
+                    | TagEnd::TableHead
+                    | TagEnd::Item
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::FootnoteDefinition),
+                ) => {
+                    self.text.block_end();
+                    self.out.push(Event::End(end));
+                }
+                other => self.out.push(other),
             }
-            e
-        })
-        .collect();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
-    out
+            i += 1;
+        }
+    }
+
+    fn warn_at(&mut self, pos: usize, message: String) {
+        let (line, _) = self.lines.locate(self.src, pos);
+        self.warnings.push(HtmlWarning { line, message });
+    }
+
+    fn inspect_inline(&mut self, html: &str, start: usize) {
+        if let Some((at, message)) = sanitize::policy().inspect(html) {
+            self.warn_at(start + at, message);
+        }
+    }
+
+    /// Records a link or image destination with its source position.
+    #[allow(clippy::too_many_arguments)]
+    fn record_link(
+        &mut self,
+        url: &str,
+        link_type: LinkType,
+        label: &str,
+        range: &Range<usize>,
+        inner: &[Spanned<'_>],
+        is_image: bool,
+        defs: &dyn Fn(&str) -> Option<Range<usize>>,
+    ) {
+        let (line, column) = match link_type {
+            LinkType::Inline => {
+                let opener = if is_image { 2 } else { 1 };
+                let text_end = inner
+                    .iter()
+                    .map(|(_, r)| r.end)
+                    .max()
+                    .unwrap_or(range.start + opener)
+                    .clamp(range.start, range.end);
+                let pos = self
+                    .src
+                    .get(text_end..range.end)
+                    .and_then(|s| s.find("](").map(|p| text_end + p + 2))
+                    .map_or(range.start, |p| skip_to_destination(self.src, p, range.end));
+                self.lines.locate(self.src, pos)
+            }
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                if let Some(&pos) = self.def_positions.get(label) {
+                    pos
+                } else {
+                    let pos = defs(label)
+                        .and_then(|span| {
+                            let def = self.src.get(span.clone())?;
+                            let colon = find_label_end(def)?;
+                            Some(skip_to_destination(self.src, span.start + colon, span.end))
+                        })
+                        .unwrap_or(range.start);
+                    // Definitions can sit anywhere: locate from the line start, uncached.
+                    self.lines.cache = None;
+                    let located = self.lines.locate(self.src, pos);
+                    self.lines.cache = None;
+                    self.def_positions.insert(label.to_string(), located);
+                    located
+                }
+            }
+            LinkType::Autolink | LinkType::Email => self.lines.locate(self.src, range.start + 1),
+            _ => self.lines.locate(self.src, range.start),
+        };
+        let url = if link_type == LinkType::Email && !url.starts_with("mailto:") {
+            format!("mailto:{url}")
+        } else {
+            url.to_string()
+        };
+        self.links.push(LinkRef {
+            url,
+            line,
+            column,
+            is_image,
+        });
+    }
+}
+
+/// Offset just past the `]:` that ends a reference definition's label.
+fn find_label_end(def: &str) -> Option<usize> {
+    let bytes = def.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b']' if bytes[i + 1] == b':' => return Some(i + 2),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Skips whitespace (including a line break) and an opening `<` before a destination.
+fn skip_to_destination(src: &str, mut pos: usize, end: usize) -> usize {
+    let bytes = src.as_bytes();
+    let end = end.min(bytes.len());
+    while pos < end && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    if pos < end && bytes[pos] == b'<' {
+        pos += 1;
+    }
+    pos
 }

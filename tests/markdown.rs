@@ -868,7 +868,7 @@ fn sanitized_documents_keep_our_own_markup() {
     let r = md(doc);
     let html = &r.html;
     assert!(html.contains("<h2 id=\"主要做法\">主要做法<a class=\"heading-anchor\" href=\"#主要做法\" aria-label=\"本节链接\">#</a></h2>"), "{html}");
-    assert!(html.contains("<div class=\"table-wrap\">"), "{html}");
+    assert!(html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">"), "{html}");
     assert!(
         html.contains("<th style=\"text-align:center\">a</th>"),
         "{html}"
@@ -918,7 +918,7 @@ fn documents_without_raw_html_skip_the_sanitizer() {
 fn tables_are_wrapped() {
     check(
         "| 指标 | 数值 |\n|---|---:|\n| 合格率 | 99% |",
-        "<div class=\"table-wrap\">\n<table><thead><tr><th>指标</th><th style=\"text-align: right\">数值</th></tr></thead><tbody>\n<tr><td>合格率</td><td style=\"text-align: right\">99%</td></tr>\n</tbody></table>\n</div>",
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">\n<table><thead><tr><th>指标</th><th style=\"text-align: right\">数值</th></tr></thead><tbody>\n<tr><td>合格率</td><td style=\"text-align: right\">99%</td></tr>\n</tbody></table>\n</div>",
     );
 }
 

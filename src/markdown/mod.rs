@@ -485,7 +485,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::Start(Tag::Table(align)) => {
                     self.out.push(Event::Html(CowStr::Borrowed(
-                        "<div class=\"table-wrap\">\n",
+                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">\n",
                     )));
                     self.out.push(Event::Start(Tag::Table(align)));
                 }

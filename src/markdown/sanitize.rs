@@ -16,6 +16,7 @@ const EXTRA_GENERIC_ATTRIBUTES: &[&str] = &["class", "id"];
 /// Per-tag attributes allowed on top of ammonia's defaults.
 const EXTRA_TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["aria-label"]),
+    ("div", &["tabindex", "role", "aria-label"]),
     ("img", &["loading"]),
     ("pre", &["data-lang"]),
     ("input", &["type", "checked", "disabled"]),

@@ -1206,3 +1206,14 @@ fn never_panics_on_adversarial_input() {
         }
     }
 }
+
+#[test]
+fn soft_breaks_between_chinese_characters_vanish() {
+    let html = biaogan::markdown::render(
+        "质量管理\n数字化转型\n\nquality\nmanagement\n",
+        &Highlighter::new(),
+    )
+    .html;
+    assert!(html.contains("<p>质量管理数字化转型</p>"), "{html}");
+    assert!(html.contains("quality\nmanagement"), "{html}");
+}

@@ -405,6 +405,22 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
 }
 
 impl<'a> Renderer<'a, '_> {
+    /// Removes a soft break just emitted between two wide (CJK) characters, so that a
+    /// paragraph wrapped in the source does not show stray spaces.
+    fn drop_soft_break_between_cjk(&mut self, next: &str) {
+        let n = self.out.len();
+        if n < 2 || !matches!(self.out[n - 1], Event::SoftBreak) {
+            return;
+        }
+        let before = match &self.out[n - 2] {
+            Event::Text(t) | Event::Code(t) => t.chars().next_back(),
+            _ => None,
+        };
+        if before.is_some_and(is_wide) && next.chars().next().is_some_and(is_wide) {
+            self.out.pop();
+        }
+    }
+
     fn run(&mut self, mut events: Vec<Spanned<'a>>, defs: &dyn Fn(&str) -> Option<Range<usize>>) {
         let mut in_figure = false;
         // For each open link: whether it was dropped (script URL).
@@ -612,6 +628,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::Text(t) => {
                     self.text.push(&t);
+                    self.drop_soft_break_between_cjk(&t);
                     self.out.push(Event::Text(t));
                 }
                 Event::Code(t) => {
@@ -746,4 +763,10 @@ fn skip_to_destination(src: &str, mut pos: usize, end: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// Whether a line break next to `c` should vanish: Chinese and Japanese text has no spaces
+/// between words, and browsers render a soft line break as a space.
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }

@@ -169,8 +169,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders the site into memory (for tests and previews); same checks as [`build`].
 pub fn build_in_memory(root: &Path, drafts: bool) -> Result<(Output, Vec<Diagnostic>)> {
+    build_in_memory_with_base_url(root, drafts, None)
+}
+
+/// Like [`build_in_memory`], with `base_url` overriding the one of `site.yaml` (`serve` points
+/// it at the local server so that absolute links stay on the preview).
+pub fn build_in_memory_with_base_url(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Output, Vec<Diagnostic>)> {
     let highlighter = Highlighter::new();
-    let checked = load_and_check(root, None, &highlighter)?;
+    let checked = load_and_check(root, base_url, &highlighter)?;
     if checked.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Content(checked.diagnostics));
     }

@@ -306,3 +306,44 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn front_matter_values_are_escaped_everywhere() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/2023/庚方科技有限公司/index.md",
+        "---\ntitle: \"<script>alert(1)</script>标题\"\nenterprise: 庚方科技有限公司\nyear: 2023\nregion: xinxiang\narea: digital\nsummary: \"</script><img src=x onerror=alert(2)>\"\ntags: [\"<b>标签</b>\"]\n---\n正文\n",
+    );
+    site.build();
+    for (path, bytes) in site.output_files() {
+        if !(path.ends_with(".html") || path.ends_with(".xml")) {
+            continue; // CSV and XLSX carry the text as data, not markup
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("<script>alert(1)"),
+            "{path} contains an unescaped title"
+        );
+        assert!(
+            !text.contains("<img src=x"),
+            "{path} contains an unescaped summary"
+        );
+        assert!(
+            !text.contains("<b>标签"),
+            "{path} contains an unescaped tag"
+        );
+    }
+    let page = site.read("2023/geng-fang-ke-ji/index.html");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;标题"));
+    let json = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["@type"], "Article");
+    assert_eq!(value["headline"], "<script>alert(1)</script>标题");
+    assert_eq!(value["author"]["name"], "庚方科技有限公司");
+}

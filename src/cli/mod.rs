@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod init;
 mod new;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Import a summary sheet (汇总表): one new case folder per enterprise; never overwrites.
     Import(import::ImportArgs),
+    /// Preview the site on 127.0.0.1 with live reload; rebuilds on change.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -59,6 +62,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => new::run(&cli, args),
         Command::Export(args) => export::run(&cli, args),
         Command::Import(args) => import::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -585,6 +585,7 @@ impl<'a> Renderer<'a> {
             "industries": case.industries.iter().map(|id| term_ref(taxonomies, Kind::Industries, id)).collect::<Vec<_>>(),
             "methods": case.methods.iter().map(|id| term_ref(taxonomies, Kind::Methods, id)).collect::<Vec<_>>(),
             "tags": tag_ids,
+            "json_ld": json_ld(&self.site_ctx, case),
         }));
         context.insert(
             "collection",
@@ -755,6 +756,31 @@ impl<'a> Renderer<'a> {
         }));
         context
     }
+}
+
+/// schema.org `Article` of a case, with the enterprise as `Organization`, as JSON safe to
+/// embed in a `<script>` element (`<` escaped).
+fn json_ld(site: &SiteCtx, case: &Case) -> String {
+    let url = format!("{}{}", site.base_url, case.url);
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": case.title,
+        "description": case.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": site.language,
+        "datePublished": date_string(case.date),
+        "author": {"@type": "Organization", "name": case.enterprise},
+        "about": {"@type": "Organization", "name": case.enterprise},
+        "publisher": {"@type": "Organization", "name": site.title},
+        "keywords": case.tags.join(","),
+    });
+    serde_json::to_string(&value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn home() -> LinkCtx {

@@ -347,3 +347,93 @@ fn front_matter_values_are_escaped_everywhere() {
     assert_eq!(value["headline"], "<script>alert(1)</script>标题");
     assert_eq!(value["author"]["name"], "庚方科技有限公司");
 }
+
+/// Parses `xml` and returns the text of every element named `name`.
+fn xml_texts(xml: &str, name: &[u8]) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut inside = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == name => inside = true,
+            quick_xml::events::Event::End(e) if e.name().as_ref() == name => inside = false,
+            quick_xml::events::Event::Text(t) if inside => {
+                out.push(t.decode().unwrap().into_owned())
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn sitemap_and_feeds_are_xml_with_absolute_urls() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let locs = xml_texts(&site.read("sitemap.xml"), b"loc");
+    assert!(locs.contains(&"https://example.org/site/".to_string()));
+    assert!(locs.contains(&"https://example.org/site/2023/jia-fang-jing-mi-ji-xie/".to_string()));
+    assert!(locs.contains(&"https://example.org/site/workshops/tracing/".to_string()));
+    assert!(locs
+        .iter()
+        .all(|l| l.starts_with("https://example.org/site/")));
+    let feed = site.read("feed.xml");
+    let ids = xml_texts(&feed, b"id");
+    assert!(ids.contains(&"https://example.org/site/2023/yi-fang-shi-pin/".to_string()));
+    let titles = xml_texts(&feed, b"title");
+    assert!(titles.contains(&"基于统计过程控制的关键工序质量提升经验".to_string()));
+    let year_feed = site.read("2023/feed.xml");
+    assert_eq!(year_feed.matches("<entry>").count(), 2);
+    assert_eq!(xml_texts(&year_feed, b"summary").len(), 2);
+    assert!(site
+        .read("robots.txt")
+        .contains("Sitemap: https://example.org/site/sitemap.xml"));
+}
+
+#[test]
+fn headings_get_stable_ids_with_suffixes_for_duplicates() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let page = site.read("2023/jia-fang-jing-mi-ji-xie/index.html");
+    assert!(page.contains("<h2 id=\"企业概况\">"), "{page}");
+    assert!(page.contains("<h2 id=\"主要做法\">"));
+    assert!(page.contains("<h2 id=\"主要做法-1\">"));
+    assert!(page.contains("href=\"#主要做法\""));
+    // CJK-friendly emphasis in the real output
+    assert!(page.contains("<strong>质量第一。</strong>后文"));
+    let other = site.read("2023/yi-fang-shi-pin/index.html");
+    assert!(other.contains("<strong>“零缺陷”</strong>管理"));
+    // highlighted code with classes, and its stylesheet
+    assert!(page.contains("<pre class=\"code\""));
+    assert!(page.contains("class=\"hl-"));
+    assert!(site.read("static/highlight.css").contains(".hl-"));
+}
+
+#[test]
+fn workshop_page_has_one_qr_code_per_case() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let page = site.read("workshops/tracing/index.html");
+    assert_eq!(page.matches("<svg class=\"qr\"").count(), 2);
+    assert!(page.contains("https://example.org/site/2023/yi-fang-shi-pin/"));
+    assert!(page.contains("讨论追溯。"));
+    assert!(page.contains("../../2023/jia-fang-jing-mi-ji-xie/"));
+}
+
+#[test]
+fn case_pages_show_activities_neighbours_and_related_cases() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let page = site.read("2023/jia-fang-jing-mi-ji-xie/index.html");
+    assert!(
+        page.contains("../../activities/visit/"),
+        "activity featuring the case is linked"
+    );
+    assert!(
+        page.contains("../../2023/yi-fang-shi-pin/"),
+        "next case in the year is linked"
+    );
+    let activities = site.read("activities/index.html");
+    assert!(activities.contains("现场观摩"));
+}

@@ -14,7 +14,56 @@ use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::fs::Output;
 use crate::markdown::Highlighter;
 use crate::render::{self, RenderInput, RenderStats, Theme};
+use crate::search::{self, SearchDoc};
 use crate::taxonomy::{self, Taxonomy};
+
+/// The tantivy index of a site, a cache rebuilt by every build (never inside the output).
+pub fn index_dir(root: &Path) -> PathBuf {
+    root.join(".biaogan").join("index")
+}
+
+/// The search documents of the published cases, sorted by URL, and for each document the
+/// index of its case in `site.cases`. Only public fields are copied: never `private`.
+pub fn search_docs(site: &Site) -> (Vec<SearchDoc>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..site.cases.len()).collect();
+    order.sort_by(|a, b| site.cases[*a].url.cmp(&site.cases[*b].url));
+    let docs = order
+        .iter()
+        .map(|i| {
+            let case = &site.cases[*i];
+            SearchDoc {
+                url: case.url.clone(),
+                title: case.title.clone(),
+                enterprise: case.enterprise.clone(),
+                summary: case.summary.clone(),
+                headings: case
+                    .content
+                    .headings
+                    .iter()
+                    .map(|h| h.text.clone())
+                    .collect(),
+                body: case.content.text.clone(),
+                year: case.year,
+                area: case.area.clone(),
+                region: case.region.clone(),
+                industries: case.industries.clone(),
+                methods: case.methods.clone(),
+                tags: case.tags.clone(),
+            }
+        })
+        .collect();
+    (docs, order)
+}
+
+/// Related cases per case (indices into `site.cases`), from the search documents.
+fn related_cases(docs: &[SearchDoc], case_of_doc: &[usize]) -> Vec<Vec<usize>> {
+    let by_doc = search::related(docs, render::RELATED_CASES);
+    let mut related = vec![Vec::new(); case_of_doc.len()];
+    for (doc, list) in by_doc.into_iter().enumerate() {
+        related[case_of_doc[doc]] = list.into_iter().map(|d| case_of_doc[d]).collect();
+    }
+    related
+}
 
 /// File that marks a directory as biaogan's output, so that it may be replaced.
 pub const OUTPUT_MARKER: &str = ".biaogan-output";
@@ -138,6 +187,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(&options.root)?;
     let check_done = Instant::now();
 
+    let (docs, case_of_doc) = search_docs(&site);
+    let related = related_cases(&docs, &case_of_doc);
     let staging = Staging::new(&options.out)?;
     let output = Output::Disk(staging.path().to_path_buf());
     let input = RenderInput {
@@ -145,9 +196,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         taxonomies: &taxonomies,
         theme: &theme,
         highlighter: &highlighter,
-        related: None,
+        related: Some(&related),
     };
-    let stats = render::render_site(&input, &output)?;
+    // Pages and the tantivy index are independent: build them side by side.
+    let (rendered, indexed) = rayon::join(
+        || render::render_site(&input, &output),
+        || search::build_index(&docs, &index_dir(&options.root)),
+    );
+    let stats = rendered?;
+    let index = indexed?;
+    search::export_static(&index, &staging.path().join("search"))?;
     output.write(
         OUTPUT_MARKER,
         b"This directory is written by biaogan build and replaced on every build.\n",
@@ -192,14 +250,37 @@ pub fn build_in_memory_with_base_url(
     let taxonomies = taxonomy::build(&site);
     let theme = Theme::load(root)?;
     let output = Output::memory();
+    let (docs, case_of_doc) = search_docs(&site);
+    let related = related_cases(&docs, &case_of_doc);
     let input = RenderInput {
         site: &site,
         taxonomies: &taxonomies,
         theme: &theme,
         highlighter: &highlighter,
-        related: None,
+        related: Some(&related),
     };
     render::render_site(&input, &output)?;
+    let index = search::build_index(&docs, &index_dir(root))?;
+    let exported = tempfile::tempdir().map_err(|source| Error::Io {
+        action: "create temporary directory",
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    search::export_static(&index, exported.path())?;
+    for entry in walkdir::WalkDir::new(exported.path()).min_depth(1) {
+        let entry =
+            entry.map_err(|e| Error::Invalid(format!("cannot read the search export: {e}")))?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(exported.path())
+                .unwrap_or(entry.path());
+            output.write(
+                &format!("search/{}", display_path(rel)),
+                &crate::fs::read(entry.path())?,
+            )?;
+        }
+    }
     Ok((output, checked.diagnostics))
 }
 

@@ -214,6 +214,9 @@ pub enum Error {
         /// Why it is refused and what to do.
         reason: String,
     },
+    /// Building, exporting or querying the search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     /// The site configuration or the command's options are invalid.
     #[error("{0}")]
     Invalid(String),

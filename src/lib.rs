@@ -15,6 +15,7 @@ pub mod fs;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod suggest;

@@ -470,7 +470,7 @@ fn build_output_never_contains_the_reload_script() {
     site.build();
     for (path, bytes) in site.output_files() {
         assert!(
-            !String::from_utf8_lossy(&bytes).contains("__biaogan"),
+            !String::from_utf8_lossy(&bytes).contains("__biaogan/events"),
             "{path}"
         );
     }

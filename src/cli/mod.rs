@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod init;
 mod new;
+mod search;
 mod serve;
 
 use std::io::IsTerminal;
@@ -44,6 +45,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Create new content from a skeleton.
     New(new::NewArgs),
+    /// Search the index written by the last build (exact Chinese substrings, ANDed words).
+    Search(search::SearchArgs),
     /// Export the summary sheet (汇总表) of a year as CSV or XLSX.
     Export(export::ExportArgs),
     /// Import a summary sheet (汇总表): one new case folder per enterprise; never overwrites.
@@ -60,6 +63,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&cli, args),
         Command::Init(args) => init::run(args),
         Command::New(args) => new::run(&cli, args),
+        Command::Search(args) => search::run(&cli, args),
         Command::Export(args) => export::run(&cli, args),
         Command::Import(args) => import::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),

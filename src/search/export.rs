@@ -1,0 +1,849 @@
+//! Static export of the tantivy index for `templates/static/search.js`.
+//!
+//! Every file is a classic script `window.__biaogan_shard("<name>",<JSON>);` so that the
+//! same files load over http(s) and from `file://` (browsers refuse `fetch` on `file://` but
+//! run `<script src>`); one format means one code path and no duplicated bytes. Files, all
+//! under `public/search/`:
+//!
+//! * `meta.js`: format version, document count `N`, per-field token totals `tot` (tantivy's
+//!   average field norm is `tot / N`), the separator marker's document frequency per field
+//!   `sep`, boosts, bucket count `S`, facet shard size `FS`, facet value dictionaries and
+//!   labels, and the few `idf` values whose `f32` logarithm on this machine differs from a
+//!   correctly rounded one (`idfx`).
+//! * `t/<b>.js`: term bucket `b = fnv1a32(code points of term) mod S` → an object
+//!   `{term: entry}`; an entry is either `[[field, docs, positions?], …]` inline or, for a
+//!   term whose postings exceed [`ExportOptions::big_term_bytes`], `[n, q, s]`: postings in
+//!   `p/<n>.js` (`[[field, docs], …]`), positions in `q/<n>.js` (`[[field, positions], …]`,
+//!   `q` bytes, loaded only for phrases), flags in `s/<n>.js` when `s` is 1. Fields are
+//!   numbered 0–4 for the bigram fields and 5–9 for the unigram fields, in `TEXT_FIELDS`
+//!   order.
+//! * Flags, `[[field, sep, end], …]`: `sep` marks the positions that the separator marker
+//!   follows (for quoted phrases with a separator), `end` the positions of a bigram that ends
+//!   its run of Chinese characters. `r/<b>.js` holds `{term: flags}` for the inline terms of
+//!   bucket `b`, `s/<n>.js` the flags of big term `n`. The run-end flags let the browser skip
+//!   the positions of an expensive interior bigram `b[k]` of a phrase: `b[k-1]` at `p` not
+//!   ending its run and `b[k+1]` at `p + 2` imply `b[k]` at `p + 1`.
+//! * `docs` strings are base-64 VLQ numbers, per posting: doc delta (from −1), term
+//!   frequency − 1, field-norm id (tantivy's `u8` code). `positions` strings hold, per
+//!   posting in the same order, the first position, then for each next one its distance
+//!   to the previous one − 1; flag strings the index deltas (from −1) of the flagged
+//!   positions in that list.
+//! * Positions are tantivy's. The separator marker term (`tokenizer::SEPARATOR`) is not
+//!   exported as a term: its postings are as large as the text. Its document frequency per
+//!   field is in `meta.js` (`sep`, for the idf of phrases that contain it) and its positions
+//!   become the flags above: "marker at p + 1" is "the token at p is flagged".
+//! * `f/<k>.js`: facets of documents `k·FS … k·FS+FS−1`: `[[year, area, region,
+//!   [industries], [methods], [tags]], …]` as indices into the dictionaries in `meta.js`.
+//! * `d/<n>.js`: document `n`: `{u, t, e, y, s, h, n}` (url, title, enterprise, year,
+//!   summary, the first `SNIPPET_HEAD` characters of the body, body length in characters);
+//!   `b/<n>.js`: `{b}` the whole body, written when longer than the head and loaded only when
+//!   the snippet window is not inside the head.
+//!
+//! Documents are numbered by URL rank, so equal scores order by document number in the
+//! browser exactly as by URL in [`SearchIndex::search`].
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, InvertedIndexReader, TantivyDocument, TERMINATED};
+
+use super::index::{SearchIndex, FORMAT};
+use super::query::parse_query;
+use super::snippet::{head_suffices, SNIPPET_HEAD};
+use super::tokenizer::{continuing_bigrams, is_bigram, SEPARATOR};
+use super::{Filters, SearchError, BOOSTS, FACETS, TEXT_FIELDS};
+
+const VLQ: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Knobs of the static export.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// Display names of facet values: facet (`area`, `region`, …) → id → name. Values
+    /// without a label are shown as they are.
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Documents per facet shard `f/<k>.js`.
+    pub docs_per_facet_shard: usize,
+    /// Average number of terms per bucket `t/<b>.js` (sets the bucket count).
+    pub terms_per_bucket: usize,
+    /// Postings larger than this (encoded bytes) get their own `p/`/`q/` files.
+    pub big_term_bytes: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            labels: BTreeMap::new(),
+            docs_per_facet_shard: 512,
+            terms_per_bucket: 32,
+            big_term_bytes: 256,
+        }
+    }
+}
+
+/// What [`export_static`] wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportStats {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Documents exported.
+    pub docs: usize,
+    /// Distinct terms (over all fields).
+    pub terms: usize,
+    /// Term buckets (`t/` files).
+    pub buckets: usize,
+    /// Terms with their own postings files (`p/` and `q/`).
+    pub big_terms: usize,
+}
+
+/// FNV-1a over the Unicode code points of `term` (the bucket hash; `search.js` has the same).
+pub(crate) fn term_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in term.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(16_777_619);
+    }
+    h
+}
+
+fn vlq(mut v: u32, out: &mut String) {
+    loop {
+        let d = v & 31;
+        v >>= 5;
+        if v == 0 {
+            out.push(VLQ[d as usize] as char);
+            return;
+        }
+        out.push(VLQ[(d | 32) as usize] as char);
+    }
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// Writes files and counts them.
+struct Out {
+    dir: PathBuf,
+    files: usize,
+    bytes: u64,
+}
+
+impl Out {
+    /// Writes shard `name` and returns its size in bytes.
+    fn write(&mut self, name: &str, data: &str) -> Result<u64, SearchError> {
+        let (files, bytes) = write_shard(&self.dir, name, data)?;
+        self.files += files;
+        self.bytes += bytes;
+        Ok(bytes)
+    }
+}
+
+fn write_shard(dir: &Path, name: &str, data: &str) -> Result<(usize, u64), SearchError> {
+    let path = dir.join(format!("{name}.js"));
+    let text = format!("window.__biaogan_shard({},{});\n", json_str(name), data);
+    std::fs::write(&path, &text).map_err(SearchError::io(&path))?;
+    Ok((1, text.len() as u64))
+}
+
+/// The natural logarithm as tantivy computes its idf (`f32::ln`), and as a browser does
+/// (`Math.fround(Math.log(x))`); they differ only where this machine's `logf` is not
+/// correctly rounded.
+fn idf_exceptions(n_docs: u64) -> BTreeMap<u64, f64> {
+    let mut out = BTreeMap::new();
+    for n in 1..=n_docs {
+        let x = ((n_docs - n) as f32 + 0.5) / (n as f32 + 0.5);
+        let y = 1.0f32 + x;
+        let native = y.ln();
+        let browser = (y as f64).ln() as f32;
+        if native.to_bits() != browser.to_bits() {
+            out.insert(n, native as f64);
+        }
+    }
+    out
+}
+
+/// Bit marking a position that the separator marker follows.
+const SEP_FLAG: u32 = 1 << 31;
+/// Bit marking the position of a bigram that ends its run.
+const END_FLAG: u32 = 1 << 30;
+
+/// Per-field postings of one term: `(doc number, tf, field norm id, start in positions)`;
+/// positions have [`SEP_FLAG`] set where the separator marker follows.
+#[derive(Default)]
+struct TermPostings {
+    postings: Vec<(u32, u32, u8, usize)>,
+    positions: Vec<u32>,
+}
+
+/// One encoded field of a term: field number, docs, positions, and the two flag lists.
+struct Encoded {
+    field: usize,
+    docs: String,
+    positions: Option<String>,
+    sep: String,
+    end: String,
+}
+
+impl TermPostings {
+    fn encode(&mut self, field: usize) -> Encoded {
+        let with_positions = field < 5;
+        self.postings.sort_unstable_by_key(|p| p.0);
+        let mut e = Encoded {
+            field,
+            docs: String::new(),
+            positions: None,
+            sep: String::new(),
+            end: String::new(),
+        };
+        let mut pos = String::new();
+        let mut prev: i64 = -1;
+        let mut index: i64 = 0;
+        let (mut last_sep, mut last_end) = (-1i64, -1i64);
+        for &(doc, tf, fnid, start) in &self.postings {
+            vlq((doc as i64 - prev - 1) as u32, &mut e.docs);
+            prev = doc as i64;
+            vlq(tf.saturating_sub(1), &mut e.docs);
+            vlq(fnid as u32, &mut e.docs);
+            if with_positions {
+                let mut last: Option<u32> = None;
+                for &raw in &self.positions[start..start + tf as usize] {
+                    let p = raw & !(SEP_FLAG | END_FLAG);
+                    match last {
+                        None => vlq(p, &mut pos),
+                        Some(l) => vlq(p.saturating_sub(l + 1), &mut pos),
+                    }
+                    last = Some(p);
+                    if raw & SEP_FLAG != 0 {
+                        vlq((index - last_sep - 1) as u32, &mut e.sep);
+                        last_sep = index;
+                    }
+                    if raw & END_FLAG != 0 {
+                        vlq((index - last_end - 1) as u32, &mut e.end);
+                        last_end = index;
+                    }
+                    index += 1;
+                }
+            }
+        }
+        if with_positions {
+            e.positions = Some(pos);
+        }
+        e
+    }
+}
+
+/// `[[field, sep, end], …]` for the fields of a term that have any flag.
+fn flags_json(encoded: &[Encoded]) -> Option<String> {
+    let parts: Vec<String> = encoded
+        .iter()
+        .filter(|e| !e.sep.is_empty() || !e.end.is_empty())
+        .map(|e| format!("[{},\"{}\",\"{}\"]", e.field, e.sep, e.end))
+        .collect();
+    (!parts.is_empty()).then(|| format!("[{}]", parts.join(",")))
+}
+
+/// Position bitsets per main field and document number.
+struct Bits(Vec<Vec<Vec<u64>>>);
+
+impl Bits {
+    fn get(&self, field: usize, ord: u32, p: usize) -> bool {
+        self.0[field][ord as usize]
+            .get(p / 64)
+            .is_some_and(|w| w & (1 << (p % 64)) != 0)
+    }
+}
+
+/// Writes the static search index of `index` into `out_dir` (normally `public/search/`)
+/// with default [`ExportOptions`]. See the module docs for the format.
+pub fn export_static(index: &SearchIndex, out_dir: &Path) -> Result<ExportStats, SearchError> {
+    export_static_with(index, out_dir, &ExportOptions::default())
+}
+
+/// [`export_static`] with explicit options.
+pub fn export_static_with(
+    index: &SearchIndex,
+    out_dir: &Path,
+    opts: &ExportOptions,
+) -> Result<ExportStats, SearchError> {
+    for sub in ["t", "r", "p", "q", "s", "d", "b", "f"] {
+        let dir = out_dir.join(sub);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(SearchError::io(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(SearchError::io(&dir))?;
+    }
+    let searcher = index.searcher();
+    let err = || index.err();
+    let f = &index.fields;
+    let n_docs = searcher.num_docs();
+
+    // Document numbers (URL rank) of every (segment, doc).
+    let mut ord_of: Vec<Vec<u32>> = Vec::new();
+    let mut addr_of: Vec<DocAddress> = vec![DocAddress::new(0, 0); n_docs as usize];
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let col = reader.fast_fields().u64("ord").map_err(err())?;
+        let mut ords = Vec::with_capacity(reader.max_doc() as usize);
+        for doc in 0..reader.max_doc() {
+            let ord = col.first(doc).unwrap_or(u64::MAX);
+            let slot = addr_of
+                .get_mut(ord as usize)
+                .ok_or_else(|| SearchError::Incompatible {
+                    path: index.path().to_path_buf(),
+                    reason: format!("document number {ord} out of range"),
+                })?;
+            *slot = DocAddress::new(seg as u32, doc);
+            ords.push(ord as u32);
+        }
+        ord_of.push(ords);
+    }
+
+    // Documents: d/<n>.js, and their facet values.
+    let out_path = out_dir.to_path_buf();
+    type DocOut = (Vec<Vec<String>>, Vec<Vec<u64>>, usize, u64);
+    let per_doc: Vec<Result<DocOut, SearchError>> = addr_of
+        .par_iter()
+        .enumerate()
+        .map(|(n, &addr)| {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(index.err())?;
+            let first = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let all = |field: Field| -> Vec<String> {
+                doc.get_all(field)
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            };
+            let facets: Vec<Vec<String>> = f.facets.iter().map(|&fl| all(fl)).collect();
+            let year: u32 = facets[0].first().and_then(|y| y.parse().ok()).unwrap_or(0);
+            let body = first(f.text[4]);
+            let len = body.chars().count();
+            let head: String = body.chars().take(SNIPPET_HEAD).collect();
+            let data = format!(
+                "{{\"u\":{},\"t\":{},\"e\":{},\"y\":{},\"s\":{},\"h\":{},\"n\":{}}}",
+                json_str(&first(f.url)),
+                json_str(&first(f.text[0])),
+                json_str(&first(f.text[1])),
+                year,
+                json_str(&first(f.text[2])),
+                json_str(&head),
+                len,
+            );
+            let (mut files, mut bytes) = write_shard(&out_path, &format!("d/{n}"), &data)?;
+            if len > SNIPPET_HEAD {
+                let (fs, bs) = write_shard(
+                    &out_path,
+                    &format!("b/{n}"),
+                    &format!("{{\"b\":{}}}", json_str(&body)),
+                )?;
+                files += fs;
+                bytes += bs;
+            }
+            let continuing: Vec<Vec<u64>> = f
+                .text
+                .iter()
+                .map(|&field| {
+                    let values = all(field);
+                    let mut bits = Vec::new();
+                    continuing_bigrams(values.iter().map(String::as_str), &mut bits);
+                    bits
+                })
+                .collect();
+            Ok((facets, continuing, files, bytes))
+        })
+        .collect();
+    let mut out = Out {
+        dir: out_dir.to_path_buf(),
+        files: 0,
+        bytes: 0,
+    };
+    let mut doc_facets = Vec::with_capacity(per_doc.len());
+    let mut continuing = Bits((0..5).map(|_| Vec::with_capacity(per_doc.len())).collect());
+    for r in per_doc {
+        let (facets, cont, files, bytes) = r?;
+        out.files += files;
+        out.bytes += bytes;
+        doc_facets.push(facets);
+        for (fi, bits) in cont.into_iter().enumerate() {
+            continuing.0[fi].push(bits);
+        }
+    }
+
+    // Facet dictionaries and shards.
+    let mut dicts: Vec<BTreeSet<String>> = vec![BTreeSet::new(); FACETS.len()];
+    for facets in &doc_facets {
+        for (i, values) in facets.iter().enumerate() {
+            dicts[i].extend(values.iter().cloned());
+        }
+    }
+    let dict_index: Vec<HashMap<&str, usize>> = dicts
+        .iter()
+        .map(|d| d.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect())
+        .collect();
+    let fs = opts.docs_per_facet_shard.max(1);
+    for (k, chunk) in doc_facets.chunks(fs).enumerate() {
+        let mut s = String::from("[");
+        for (j, facets) in chunk.iter().enumerate() {
+            if j > 0 {
+                s.push(',');
+            }
+            s.push('[');
+            for (i, values) in facets.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                let ids: Vec<String> = values
+                    .iter()
+                    .filter_map(|v| dict_index[i].get(v.as_str()).map(|x| x.to_string()))
+                    .collect();
+                if i < 3 {
+                    s.push_str(ids.first().map_or("-1", |x| x.as_str()));
+                } else {
+                    let _ = write!(s, "[{}]", ids.join(","));
+                }
+            }
+            s.push(']');
+        }
+        s.push(']');
+        out.write(&format!("f/{k}"), &s)?;
+    }
+
+    // Terms: a k-way merge over the term dictionaries of the 10 text fields (× segments).
+    let fields: Vec<Field> = f.text.iter().chain(f.uni.iter()).copied().collect();
+    let mut sources: Vec<(usize, usize, Arc<InvertedIndexReader>, FieldNormReader)> = Vec::new();
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        for (fi, &field) in fields.iter().enumerate() {
+            let inv = reader.inverted_index(field).map_err(err())?;
+            let norms = reader.get_fieldnorms_reader(field).map_err(err())?;
+            sources.push((seg, fi, inv, norms));
+        }
+    }
+    let io_err = |e: std::io::Error| SearchError::Io {
+        path: index.path().to_path_buf(),
+        source: e,
+    };
+    // Separator markers: bitsets of positions per main field and document, and document
+    // frequencies per field.
+    let mut markers = Bits(vec![vec![Vec::new(); n_docs as usize]; 5]);
+    let mut sep_df = [0u64; 5];
+    let mut pos_buf: Vec<u32> = Vec::new();
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        for (fi, &field) in f.text.iter().enumerate() {
+            let inv = reader.inverted_index(field).map_err(err())?;
+            let term = tantivy::Term::from_field_text(field, SEPARATOR);
+            let Some(mut postings) = inv
+                .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+                .map_err(io_err)?
+            else {
+                continue;
+            };
+            while postings.doc() != TERMINATED {
+                let ord = ord_of[seg][postings.doc() as usize] as usize;
+                postings.positions(&mut pos_buf);
+                let bits = &mut markers.0[fi][ord];
+                for &p in &pos_buf {
+                    let p = p as usize;
+                    if bits.len() <= p / 64 {
+                        bits.resize(p / 64 + 1, 0);
+                    }
+                    bits[p / 64] |= 1 << (p % 64);
+                }
+                sep_df[fi] += 1;
+                postings.advance();
+            }
+        }
+    }
+    // Pass 1: count distinct terms to size the buckets.
+    let mut distinct = 0usize;
+    {
+        let mut streams = Vec::new();
+        for s in &sources {
+            streams.push(s.2.terms().stream().map_err(io_err)?);
+        }
+        let mut heap = BinaryHeap::new();
+        for (i, st) in streams.iter_mut().enumerate() {
+            if st.advance() {
+                heap.push(Reverse((st.key().to_vec(), i)));
+            }
+        }
+        let mut last: Option<Vec<u8>> = None;
+        while let Some(Reverse((key, i))) = heap.pop() {
+            if last.as_deref() != Some(&key[..]) {
+                distinct += 1;
+                last = Some(key);
+            }
+            if streams[i].advance() {
+                heap.push(Reverse((streams[i].key().to_vec(), i)));
+            }
+        }
+    }
+    let buckets = (distinct / opts.terms_per_bucket.max(1))
+        .max(1)
+        .next_power_of_two();
+    let mut bucket_text: Vec<String> = vec![String::new(); buckets];
+    let mut bucket_flags: Vec<String> = vec![String::new(); buckets];
+
+    // Pass 2: read postings, encode, write big terms, fill buckets.
+    let mut big = 0usize;
+    let mut streams = Vec::new();
+    for s in &sources {
+        streams.push(s.2.terms().stream().map_err(io_err)?);
+    }
+    let mut heap = BinaryHeap::new();
+    for (i, st) in streams.iter_mut().enumerate() {
+        if st.advance() {
+            heap.push(Reverse((st.key().to_vec(), i)));
+        }
+    }
+    let mut per_field: Vec<TermPostings> =
+        (0..fields.len()).map(|_| TermPostings::default()).collect();
+    while let Some(Reverse((key, first))) = heap.pop() {
+        let mut group = vec![first];
+        while heap.peek().is_some_and(|Reverse((k, _))| *k == key) {
+            if let Some(Reverse((_, i))) = heap.pop() {
+                group.push(i);
+            }
+        }
+        for tp in per_field.iter_mut() {
+            tp.postings.clear();
+            tp.positions.clear();
+        }
+        let bigram = std::str::from_utf8(&key).is_ok_and(is_bigram);
+        for &i in &group {
+            let (seg, fi, inv, norms) = &sources[i];
+            let with_pos = *fi < 5;
+            let option = if with_pos {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            };
+            let mut postings = inv
+                .read_postings_from_terminfo(streams[i].value(), option)
+                .map_err(io_err)?;
+            let tp = &mut per_field[*fi];
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                let tf = postings.term_freq();
+                let start = tp.positions.len();
+                let ord = ord_of[*seg][doc as usize];
+                if with_pos {
+                    postings.positions(&mut pos_buf);
+                    if pos_buf.last().is_some_and(|&p| p >= END_FLAG) {
+                        return Err(SearchError::Incompatible {
+                            path: index.path().to_path_buf(),
+                            reason: format!("document {ord} has more than 2^30 tokens"),
+                        });
+                    }
+                    for &p in &pos_buf {
+                        let mut flags = 0;
+                        if markers.get(*fi, ord, p as usize + 1) {
+                            flags |= SEP_FLAG;
+                        }
+                        if bigram && !continuing.get(*fi, ord, p as usize) {
+                            flags |= END_FLAG;
+                        }
+                        tp.positions.push(p | flags);
+                    }
+                }
+                tp.postings.push((ord, tf, norms.fieldnorm_id(doc), start));
+                postings.advance();
+            }
+            if streams[i].advance() {
+                heap.push(Reverse((streams[i].key().to_vec(), i)));
+            }
+        }
+        let Ok(term) = std::str::from_utf8(&key) else {
+            continue;
+        };
+        if term == SEPARATOR {
+            continue;
+        }
+        let mut encoded: Vec<Encoded> = Vec::new();
+        let mut size = 0usize;
+        for (fi, tp) in per_field.iter_mut().enumerate() {
+            if tp.postings.is_empty() {
+                continue;
+            }
+            let e = tp.encode(fi);
+            size += e.docs.len() + e.positions.as_ref().map_or(0, String::len);
+            encoded.push(e);
+        }
+        if encoded.is_empty() {
+            continue;
+        }
+        let b = (term_hash(term) as usize) & (buckets - 1);
+        let flags = flags_json(&encoded);
+        let bt = &mut bucket_text[b];
+        bt.push(if bt.is_empty() { '{' } else { ',' });
+        bt.push_str(&json_str(term));
+        bt.push(':');
+        if size > opts.big_term_bytes {
+            let n = big;
+            big += 1;
+            let mut p = String::from("[");
+            let mut q = String::from("[");
+            for e in &encoded {
+                if p.len() > 1 {
+                    p.push(',');
+                }
+                let _ = write!(p, "[{},\"{}\"]", e.field, e.docs);
+                if let Some(pos) = &e.positions {
+                    if q.len() > 1 {
+                        q.push(',');
+                    }
+                    let _ = write!(q, "[{},\"{pos}\"]", e.field);
+                }
+            }
+            p.push(']');
+            q.push(']');
+            let q_bytes = out.write(&format!("q/{n}"), &q)?;
+            let _ = write!(bt, "[{n},{q_bytes},{}]", u8::from(flags.is_some()));
+            out.write(&format!("p/{n}"), &p)?;
+            if let Some(flags) = &flags {
+                out.write(&format!("s/{n}"), flags)?;
+            }
+        } else {
+            bt.push('[');
+            for (j, e) in encoded.iter().enumerate() {
+                if j > 0 {
+                    bt.push(',');
+                }
+                let _ = write!(bt, "[{},\"{}\"", e.field, e.docs);
+                if let Some(pos) = &e.positions {
+                    let _ = write!(bt, ",\"{pos}\"");
+                }
+                bt.push(']');
+            }
+            bt.push(']');
+            if let Some(flags) = &flags {
+                let bf = &mut bucket_flags[b];
+                bf.push(if bf.is_empty() { '{' } else { ',' });
+                let _ = write!(bf, "{}:{flags}", json_str(term));
+            }
+        }
+    }
+    drop(streams);
+    let written: Vec<Result<(usize, u64), SearchError>> = bucket_text
+        .par_iter()
+        .chain(bucket_flags.par_iter())
+        .enumerate()
+        .map(|(i, text)| {
+            let data = if text.is_empty() {
+                "{}".to_string()
+            } else {
+                format!("{text}}}")
+            };
+            let name = if i < buckets {
+                format!("t/{i}")
+            } else {
+                format!("r/{}", i - buckets)
+            };
+            write_shard(out_dir, &name, &data)
+        })
+        .collect();
+    for w in written {
+        let (files, bytes) = w?;
+        out.files += files;
+        out.bytes += bytes;
+    }
+
+    // meta.js
+    let mut totals = Vec::new();
+    for &field in &fields {
+        let mut total = 0u64;
+        for reader in searcher.segment_readers() {
+            total += reader
+                .inverted_index(field)
+                .map_err(err())?
+                .total_num_tokens();
+        }
+        totals.push(total);
+    }
+    let facet_json: Vec<String> = FACETS
+        .iter()
+        .zip(&dicts)
+        .map(|(name, d)| {
+            let values: Vec<String> = d.iter().map(|v| json_str(v)).collect();
+            format!("{}:[{}]", json_str(name), values.join(","))
+        })
+        .collect();
+    let labels = serde_json::to_string(&opts.labels).unwrap_or_else(|_| "{}".to_string());
+    let idfx: Vec<String> = idf_exceptions(n_docs)
+        .iter()
+        .map(|(n, v)| format!("\"{n}\":{v:?}"))
+        .collect();
+    let meta = format!(
+        "{{\"v\":{FORMAT},\"N\":{n_docs},\"sep\":[{}],\"S\":{buckets},\"FS\":{fs},\"tot\":[{}],\"boost\":[{}],\"fields\":[{}],\"facets\":{{{}}},\"labels\":{labels},\"idfx\":{{{}}}}}",
+        sep_df.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+        totals.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+        BOOSTS.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(","),
+        TEXT_FIELDS.iter().map(|n| json_str(n)).collect::<Vec<_>>().join(","),
+        facet_json.join(","),
+        idfx.join(","),
+    );
+    out.write("meta", &meta)?;
+
+    Ok(ExportStats {
+        files: out.files,
+        bytes: out.bytes,
+        docs: n_docs as usize,
+        terms: distinct,
+        buckets,
+        big_terms: big,
+    })
+}
+
+/// Which interior terms of a phrase `search.js` matches without loading their positions:
+/// term `k` qualifies when it and both neighbours are bigrams at consecutive offsets and it
+/// is big (`weights[k]`, the size of its positions file, is > 0); no two skipped terms are
+/// adjacent; the choice maximizes the skipped bytes (ties: skip less, decided left to
+/// right). `search.js` has the same function.
+pub(crate) fn omitted(terms: &[(usize, String)], weights: &[u64]) -> Vec<bool> {
+    let m = terms.len();
+    let eligible = |k: usize| {
+        k > 0
+            && k + 1 < m
+            && weights[k] > 0
+            && (k - 1..=k + 1).all(|j| is_bigram(&terms[j].1))
+            && terms[k].0 == terms[k - 1].0 + 1
+            && terms[k + 1].0 == terms[k].0 + 1
+    };
+    let mut best = vec![0u64; m];
+    let mut take = vec![false; m];
+    for k in 0..m {
+        let b1 = if k > 0 { best[k - 1] } else { 0 };
+        let b2 = if k > 1 { best[k - 2] } else { 0 };
+        take[k] = eligible(k) && b2 + weights[k] > b1;
+        best[k] = if take[k] { b2 + weights[k] } else { b1 };
+    }
+    let mut omit = vec![false; m];
+    let mut k = m.saturating_sub(1);
+    while k > 0 {
+        if take[k] {
+            omit[k] = true;
+            k = k.saturating_sub(2);
+        } else {
+            k -= 1;
+        }
+    }
+    omit
+}
+
+/// Reads the JSON payload of an exported shard.
+fn read_shard(out_dir: &Path, name: &str) -> Result<serde_json::Value, SearchError> {
+    let path = out_dir.join(format!("{name}.js"));
+    let text = std::fs::read_to_string(&path).map_err(SearchError::io(&path))?;
+    let bad = |reason: &str| SearchError::Incompatible {
+        path: path.clone(),
+        reason: reason.to_string(),
+    };
+    let start = text.find(',').ok_or_else(|| bad("not a shard"))?;
+    let end = text.rfind(");").ok_or_else(|| bad("not a shard"))?;
+    serde_json::from_str(&text[start + 1..end]).map_err(|e| bad(&e.to_string()))
+}
+
+/// The files (relative to `out_dir`, e.g. `t/12.js`) that `search.js` loads to answer a
+/// first `query` with `filters` and show its first `shown` results: `meta.js`, the buckets
+/// of the query's terms (and their separator flags for quoted phrases with separators), the
+/// postings files of its big terms (positions only for phrases), the facet shards of every
+/// document matching the query (for filtering and facet counts), and the document files of
+/// the results shown (with the full body when the snippet needs it). Used to measure the
+/// payload of a query; the JS parity test checks it against what `search.js` loads.
+pub fn query_files(
+    index: &SearchIndex,
+    out_dir: &Path,
+    query: &str,
+    filters: &Filters,
+    shown: usize,
+) -> Result<Vec<String>, SearchError> {
+    let parsed = parse_query(query);
+    let meta = read_shard(out_dir, "meta")?;
+    let buckets = meta["S"].as_u64().unwrap_or(1).max(1) as u32;
+    let fs = meta["FS"].as_u64().unwrap_or(512).max(1) as u32;
+    let mut files = BTreeSet::new();
+    files.insert("meta.js".to_string());
+    let mut loaded: HashMap<u32, serde_json::Value> = HashMap::new();
+    for clause in &parsed.clauses {
+        let phrase = clause.terms.len() > 1;
+        let mut entries: Vec<Option<(u32, serde_json::Value)>> = Vec::new();
+        for (_, term) in &clause.terms {
+            if term == SEPARATOR {
+                entries.push(None);
+                continue;
+            }
+            let b = term_hash(term) & (buckets - 1);
+            files.insert(format!("t/{b}.js"));
+            if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(b) {
+                slot.insert(read_shard(out_dir, &format!("t/{b}"))?);
+            }
+            let entry = loaded.get(&b).and_then(|v| v.get(term.as_str())).cloned();
+            entries.push(entry.map(|e| (b, e)));
+        }
+        let weights: Vec<u64> = entries
+            .iter()
+            .map(|e| match e {
+                Some((_, v)) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
+                _ => 0,
+            })
+            .collect();
+        let omit = omitted(&clause.terms, &weights);
+        for (i, entry) in entries.iter().enumerate() {
+            let Some((b, entry)) = entry else {
+                continue;
+            };
+            let flags = clause
+                .terms
+                .get(i + 1)
+                .is_some_and(|next| next.1 == SEPARATOR)
+                || omit.get(i + 1) == Some(&true);
+            if let Some(n) = entry[0].as_u64() {
+                files.insert(format!("p/{n}.js"));
+                if phrase && !omit[i] {
+                    files.insert(format!("q/{n}.js"));
+                }
+                if flags && entry[2].as_u64() == Some(1) {
+                    files.insert(format!("s/{n}.js"));
+                }
+            } else if flags {
+                files.insert(format!("r/{b}.js"));
+            }
+        }
+    }
+    if !parsed.clauses.is_empty() || !filters.is_empty() {
+        let searcher = index.searcher();
+        let all = index.matches(&searcher, &parsed, &Filters::default())?;
+        let candidates: Vec<u32> = if parsed.clauses.is_empty() {
+            (0..searcher.num_docs() as u32).collect()
+        } else {
+            all.iter().map(|m| m.ord).collect()
+        };
+        for ord in candidates {
+            files.insert(format!("f/{}.js", ord / fs));
+        }
+        let shown_docs = index.matches(&searcher, &parsed, filters)?;
+        let needles = parsed.needles();
+        for m in shown_docs.iter().take(shown) {
+            files.insert(format!("d/{}.js", m.ord));
+            let doc: TantivyDocument = searcher.doc(m.addr).map_err(index.err())?;
+            let body = doc
+                .get_first(index.fields.text[4])
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if !head_suffices(body, &needles) {
+                files.insert(format!("b/{}.js", m.ord));
+            }
+        }
+    }
+    Ok(files.into_iter().collect())
+}

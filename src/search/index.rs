@@ -1,0 +1,472 @@
+//! The tantivy index: schema, building (one segment), opening and searching.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::query::{BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
+};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    TantivyDocument, Term, TERMINATED,
+};
+
+use super::query::{parse_query, Clause, FieldKind, ParsedQuery};
+use super::snippet::make_snippet;
+use super::tokenizer::{BigramTokenizer, UnigramTokenizer, BIGRAM_TOKENIZER, UNIGRAM_TOKENIZER};
+use super::{Filters, Hit, SearchDoc, SearchError, BOOSTS, FACETS, TEXT_FIELDS};
+
+/// File written into the index directory to mark it as ours (and its format version).
+const MARKER: &str = "biaogan-search.json";
+/// Format version of the index (bump when the schema or the tokenizers change).
+pub(crate) const FORMAT: u32 = 2;
+/// Indexing threads (the spec's target machine has two cores).
+const WRITER_THREADS: usize = 2;
+/// Total indexing memory budget, shared by the writer threads.
+const WRITER_MEMORY: usize = 128 << 20;
+
+/// Fields of the schema.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexFields {
+    /// Bigram/word fields, in [`TEXT_FIELDS`] order.
+    pub text: [Field; 5],
+    /// Unigram fields, in [`TEXT_FIELDS`] order.
+    pub uni: [Field; 5],
+    /// Site-relative URL (stored, raw).
+    pub url: Field,
+    /// Rank of the URL among all documents (fast): the tie-breaker and the export's doc id.
+    pub ord: Field,
+    /// Facet fields in [`FACETS`] order (raw, stored).
+    pub facets: [Field; 6],
+}
+
+impl IndexFields {
+    /// The field a clause searches in text field `i`.
+    pub fn for_kind(&self, kind: FieldKind, i: usize) -> Field {
+        match kind {
+            FieldKind::Main => self.text[i],
+            FieldKind::Unigram => self.uni[i],
+        }
+    }
+
+    fn from_schema(schema: &Schema, path: &Path) -> Result<Self, SearchError> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| SearchError::Incompatible {
+                    path: path.to_path_buf(),
+                    reason: format!("field `{name}` is missing"),
+                })
+        };
+        let mut text = Vec::new();
+        let mut uni = Vec::new();
+        for name in TEXT_FIELDS {
+            text.push(get(name)?);
+            uni.push(get(&format!("{name}_u"))?);
+        }
+        let mut facets = Vec::new();
+        for name in FACETS {
+            facets.push(get(name)?);
+        }
+        let arr5 = |v: Vec<Field>| -> [Field; 5] { [v[0], v[1], v[2], v[3], v[4]] };
+        Ok(IndexFields {
+            text: arr5(text),
+            uni: arr5(uni),
+            url: get("url")?,
+            ord: get("ord")?,
+            facets: [
+                facets[0], facets[1], facets[2], facets[3], facets[4], facets[5],
+            ],
+        })
+    }
+}
+
+fn build_schema() -> Schema {
+    let mut b = Schema::builder();
+    let main = TextFieldIndexing::default()
+        .set_tokenizer(BIGRAM_TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let uni = TextFieldIndexing::default()
+        .set_tokenizer(UNIGRAM_TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqs);
+    for name in TEXT_FIELDS {
+        b.add_text_field(
+            name,
+            TextOptions::default()
+                .set_indexing_options(main.clone())
+                .set_stored(),
+        );
+    }
+    for name in TEXT_FIELDS {
+        b.add_text_field(
+            &format!("{name}_u"),
+            TextOptions::default().set_indexing_options(uni.clone()),
+        );
+    }
+    b.add_text_field("url", STRING | STORED);
+    b.add_u64_field("ord", FAST | STORED);
+    for name in FACETS {
+        b.add_text_field(name, STRING | STORED);
+    }
+    b.build()
+}
+
+fn register_tokenizers(index: &Index) {
+    let m = index.tokenizers();
+    m.register(BIGRAM_TOKENIZER, BigramTokenizer::default());
+    m.register(UNIGRAM_TOKENIZER, UnigramTokenizer::default());
+}
+
+/// Empties `dir` if it holds a previous biaogan index, creates it if missing, and refuses
+/// to touch a non-empty directory that biaogan did not create.
+fn prepare_dir(dir: &Path) -> Result<(), SearchError> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(SearchError::io(dir))?;
+        if entries.next().is_some() {
+            if !dir.join(MARKER).exists() {
+                return Err(SearchError::NotOurs {
+                    path: dir.to_path_buf(),
+                });
+            }
+            std::fs::remove_dir_all(dir).map_err(SearchError::io(dir))?;
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(SearchError::io(dir))
+}
+
+fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    let singles = [&d.title, &d.enterprise, &d.summary];
+    for (i, text) in singles.into_iter().enumerate() {
+        doc.add_text(f.text[i], text);
+        doc.add_text(f.uni[i], text);
+    }
+    for h in &d.headings {
+        doc.add_text(f.text[3], h);
+        doc.add_text(f.uni[3], h);
+    }
+    doc.add_text(f.text[4], &d.body);
+    doc.add_text(f.uni[4], &d.body);
+    doc.add_text(f.url, &d.url);
+    doc.add_u64(f.ord, ord);
+    doc.add_text(f.facets[0], d.year.to_string());
+    doc.add_text(f.facets[1], &d.area);
+    doc.add_text(f.facets[2], &d.region);
+    for (field, values) in [
+        (f.facets[3], &d.industries),
+        (f.facets[4], &d.methods),
+        (f.facets[5], &d.tags),
+    ] {
+        for v in values {
+            doc.add_text(field, v);
+        }
+    }
+    doc
+}
+
+/// (Re)creates the tantivy index for `docs` in `index_dir` (e.g. `.biaogan/index`), merged
+/// into one segment so that statistics are simple and results deterministic.
+///
+/// The directory is emptied first if it holds a previous biaogan index; a non-empty
+/// directory that biaogan did not create is left alone ([`SearchError::NotOurs`]).
+pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, SearchError> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| docs[a].url.cmp(&docs[b].url));
+    for w in order.windows(2) {
+        if docs[w[0]].url == docs[w[1]].url {
+            return Err(SearchError::DuplicateUrl {
+                url: docs[w[0]].url.clone(),
+            });
+        }
+    }
+    let mut ords = vec![0u64; docs.len()];
+    for (rank, &i) in order.iter().enumerate() {
+        ords[i] = rank as u64;
+    }
+
+    prepare_dir(index_dir)?;
+    let terr = SearchError::tantivy;
+    let schema = build_schema();
+    let fields = IndexFields::from_schema(&schema, index_dir)?;
+    let directory = MmapDirectory::open(index_dir).map_err(|e| SearchError::Tantivy {
+        path: index_dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    let index =
+        Index::create(directory, schema, IndexSettings::default()).map_err(terr(index_dir))?;
+    register_tokenizers(&index);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+        .map_err(terr(index_dir))?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for (d, &ord) in docs.iter().zip(&ords) {
+        writer
+            .add_document(make_doc(&fields, d, ord))
+            .map_err(terr(index_dir))?;
+    }
+    writer.commit().map_err(terr(index_dir))?;
+    let segments = index.searchable_segment_ids().map_err(terr(index_dir))?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait().map_err(terr(index_dir))?;
+    }
+    writer.wait_merging_threads().map_err(terr(index_dir))?;
+
+    let marker = index_dir.join(MARKER);
+    let text = serde_json::json!({ "format": FORMAT }).to_string();
+    std::fs::write(&marker, text).map_err(SearchError::io(&marker))?;
+    SearchIndex::open(index_dir)
+}
+
+/// A matching document before it is turned into a [`Hit`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Match {
+    /// Where the document lives in the index.
+    pub addr: DocAddress,
+    /// URL rank (the static export's document number).
+    pub ord: u32,
+    /// Canonical BM25 score.
+    pub score: f32,
+}
+
+/// An opened search index.
+pub struct SearchIndex {
+    path: PathBuf,
+    reader: IndexReader,
+    pub(crate) fields: IndexFields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index that [`build_index`] wrote to `index_dir`.
+    pub fn open(index_dir: &Path) -> Result<Self, SearchError> {
+        let marker = index_dir.join(MARKER);
+        let text = std::fs::read_to_string(&marker).map_err(|_| SearchError::Incompatible {
+            path: index_dir.to_path_buf(),
+            reason: format!("{MARKER} is missing"),
+        })?;
+        let info: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if info["format"].as_u64() != Some(FORMAT as u64) {
+            return Err(SearchError::Incompatible {
+                path: index_dir.to_path_buf(),
+                reason: format!("unknown format {}", text.trim()),
+            });
+        }
+        let index = Index::open_in_dir(index_dir).map_err(SearchError::tantivy(index_dir))?;
+        let fields = IndexFields::from_schema(&index.schema(), index_dir)?;
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(SearchError::tantivy(index_dir))?;
+        Ok(SearchIndex {
+            path: index_dir.to_path_buf(),
+            reader,
+            fields,
+        })
+    }
+
+    /// The index directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of indexed documents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn err(&self) -> impl FnOnce(tantivy::TantivyError) -> SearchError {
+        SearchError::tantivy(self.path.clone())
+    }
+
+    /// Searches `query` (see [`super::query`] for the language) with exact facet `filters`,
+    /// returning at most `limit` hits by descending score, ties by URL. A query without any
+    /// term returns every document that passes the filters (score 0) when at least one
+    /// filter is set, and nothing otherwise.
+    pub fn search(
+        &self,
+        query: &str,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let parsed = parse_query(query);
+        let searcher = self.searcher();
+        let mut matches = self.matches(&searcher, &parsed, filters)?;
+        matches.truncate(limit);
+        let needles = parsed.needles();
+        let f = &self.fields;
+        let mut hits = Vec::with_capacity(matches.len());
+        for m in matches {
+            let doc: TantivyDocument = searcher.doc(m.addr).map_err(self.err())?;
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let body = get(f.text[4]);
+            let summary = get(f.text[2]);
+            hits.push(Hit {
+                url: get(f.url),
+                title: get(f.text[0]),
+                enterprise: get(f.text[1]),
+                score: m.score,
+                snippet: make_snippet(&body, &summary, &needles),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// All matching documents, ranked (score descending, then URL).
+    pub(crate) fn matches(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        filters: &Filters,
+    ) -> Result<Vec<Match>, SearchError> {
+        let allowed = self.filter_set(searcher, filters)?;
+        let mut scored: Vec<(DocAddress, f32)> = Vec::new();
+        if parsed.clauses.is_empty() {
+            if let Some(allowed) = &allowed {
+                scored.extend(allowed.iter().map(|&a| (a, 0.0f32)));
+            }
+        } else {
+            let mut per_clause = Vec::with_capacity(parsed.clauses.len());
+            for clause in &parsed.clauses {
+                per_clause.push(self.clause_scores(searcher, clause)?);
+            }
+            if let Some(first) = per_clause.first() {
+                'docs: for &addr in first.keys() {
+                    if allowed.as_ref().is_some_and(|s| !s.contains(&addr)) {
+                        continue;
+                    }
+                    let mut total = 0.0f32;
+                    for scores in &per_clause {
+                        match scores.get(&addr) {
+                            Some(s) => total += s,
+                            None => continue 'docs,
+                        }
+                    }
+                    scored.push((addr, total));
+                }
+            }
+        }
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(scored.len());
+        for (addr, score) in scored {
+            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
+            {
+                slot.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("ord")
+                        .map_err(self.err())?,
+                );
+            }
+            let ord = columns
+                .get(&addr.segment_ord)
+                .and_then(|c| c.first(addr.doc_id))
+                .unwrap_or(u64::MAX) as u32;
+            out.push(Match { addr, ord, score });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)));
+        Ok(out)
+    }
+
+    /// Score of every document matching `clause` in some text field: the sum, in field
+    /// order, of the (boosted) BM25 scores of the field queries.
+    fn clause_scores(
+        &self,
+        searcher: &Searcher,
+        clause: &Clause,
+    ) -> Result<HashMap<DocAddress, f32>, SearchError> {
+        let mut acc: HashMap<DocAddress, f32> = HashMap::new();
+        for (i, &boost) in BOOSTS.iter().enumerate() {
+            let field = self.fields.for_kind(clause.kind, i);
+            let query: Box<dyn Query> = if let [(_, text)] = clause.terms.as_slice() {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new_with_offset(
+                    clause
+                        .terms
+                        .iter()
+                        .map(|(o, t)| (*o, Term::from_field_text(field, t)))
+                        .collect(),
+                ))
+            };
+            let query: Box<dyn Query> = if boost == 1.0 {
+                query
+            } else {
+                Box::new(BoostQuery::new(query, boost))
+            };
+            let weight = query
+                .weight(EnableScoring::enabled_from_searcher(searcher))
+                .map_err(self.err())?;
+            for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+                weight
+                    .for_each(reader, &mut |doc, score| {
+                        *acc.entry(DocAddress::new(seg as u32, doc)).or_insert(0.0) += score;
+                    })
+                    .map_err(self.err())?;
+            }
+        }
+        Ok(acc)
+    }
+
+    /// Documents passing every filter, or `None` when no filter is set.
+    fn filter_set(
+        &self,
+        searcher: &Searcher,
+        filters: &Filters,
+    ) -> Result<Option<HashSet<DocAddress>>, SearchError> {
+        let mut result: Option<HashSet<DocAddress>> = None;
+        for (name, value) in filters.pairs() {
+            let Some(pos) = FACETS.iter().position(|&n| n == name) else {
+                continue;
+            };
+            let term = Term::from_field_text(self.fields.facets[pos], &value);
+            let mut set = HashSet::new();
+            for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+                let inverted = reader
+                    .inverted_index(self.fields.facets[pos])
+                    .map_err(self.err())?;
+                let postings = inverted
+                    .read_postings(&term, IndexRecordOption::Basic)
+                    .map_err(|e| SearchError::Io {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+                if let Some(mut p) = postings {
+                    while p.doc() != TERMINATED {
+                        let addr = DocAddress::new(seg as u32, p.doc());
+                        if result.as_ref().is_none_or(|r| r.contains(&addr)) {
+                            set.insert(addr);
+                        }
+                        p.advance();
+                    }
+                }
+            }
+            result = Some(set);
+        }
+        Ok(result)
+    }
+}

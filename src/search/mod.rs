@@ -1,0 +1,187 @@
+//! Full-text search: the tantivy index, the query language, snippets, the static export for
+//! the published site, and related cases.
+//!
+//! Data flow: the site builder turns every public case into a [`SearchDoc`] (never any
+//! `private:` data) → [`build_index`] writes one tantivy index with a single segment →
+//! [`SearchIndex::search`] answers `biaogan search` and `serve`'s `/api/search`;
+//! [`export_static`] writes the same terms, postings (with positions), field norms and
+//! statistics as sharded script files under `public/search/`, which
+//! `templates/static/search.js` loads on demand and scores exactly like
+//! [`SearchIndex::search`]; [`related`] computes related cases at build time.
+//!
+//! Ranking is tantivy's BM25 per (query term, field) — title boosted ×3, enterprise ×2 —
+//! summed in a canonical order: fields title, enterprise, summary, headings, body within a
+//! query term, then query terms in query order, all in `f32`. (tantivy's own `BooleanQuery`
+//! adds the same numbers in an order that depends on its internal buffering, which could
+//! differ in the last bit; the canonical order lets the browser reproduce scores bit for
+//! bit.) Ties are broken by URL.
+//!
+//! Only this module imports tantivy.
+
+mod export;
+mod index;
+pub mod query;
+mod related;
+pub mod snippet;
+pub mod tokenizer;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use export::{export_static, export_static_with, query_files, ExportOptions, ExportStats};
+pub use index::{build_index, SearchIndex};
+pub use related::related;
+
+/// Names of the text fields, in canonical (scoring) order.
+pub const TEXT_FIELDS: [&str; 5] = ["title", "enterprise", "summary", "headings", "body"];
+/// BM25 boost of each text field, in [`TEXT_FIELDS`] order.
+pub const BOOSTS: [f32; 5] = [3.0, 2.0, 1.0, 1.0, 1.0];
+/// Facet names, as used in [`Filters`], URLs (`?area=…`) and the static export.
+pub const FACETS: [&str; 6] = ["year", "area", "region", "industry", "method", "tag"];
+
+/// One public case as the search index sees it. Nothing private may ever be put here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    /// Site-relative URL of the case page, e.g. `2023/heng-xin/`.
+    pub url: String,
+    /// 典型经验名称.
+    pub title: String,
+    /// 企业名称.
+    pub enterprise: String,
+    /// One to three sentences.
+    pub summary: String,
+    /// Section headings.
+    pub headings: Vec<String>,
+    /// Plain text of the body, paragraphs separated by `'\n'`.
+    pub body: String,
+    /// Collection year.
+    pub year: u16,
+    /// Focus area id.
+    pub area: String,
+    /// Region id.
+    pub region: String,
+    /// Industry ids.
+    pub industries: Vec<String>,
+    /// Method ids.
+    pub methods: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+}
+
+/// Exact facet filters; `None` means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Collection year.
+    pub year: Option<u16>,
+    /// Focus area id.
+    pub area: Option<String>,
+    /// Region id.
+    pub region: Option<String>,
+    /// Industry id (the case lists it among its industries).
+    pub industry: Option<String>,
+    /// Method id.
+    pub method: Option<String>,
+    /// Tag.
+    pub tag: Option<String>,
+}
+
+impl Filters {
+    /// `(facet name, value)` of every filter that is set, in [`FACETS`] order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(y) = self.year {
+            out.push(("year", y.to_string()));
+        }
+        let rest = [
+            ("area", &self.area),
+            ("region", &self.region),
+            ("industry", &self.industry),
+            ("method", &self.method),
+            ("tag", &self.tag),
+        ];
+        for (name, value) in rest {
+            if let Some(v) = value {
+                out.push((name, v.clone()));
+            }
+        }
+        out
+    }
+
+    /// True when no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Site-relative URL of the case, as in [`SearchDoc::url`].
+    pub url: String,
+    /// Case title.
+    pub title: String,
+    /// Enterprise name.
+    pub enterprise: String,
+    /// BM25 score (see the module docs); 0 for filter-only queries.
+    pub score: f32,
+    /// HTML-escaped text around the first match with matches wrapped in `<mark>`.
+    pub snippet: String,
+}
+
+/// Errors of the search module; each names the file or directory involved.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Reading or writing a file failed.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// tantivy failed on the index in `path`.
+    #[error("search index {path}: {source}")]
+    Tantivy {
+        /// The index directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    /// The directory does not hold an index built by this version of biaogan.
+    #[error("{path} is not a biaogan search index ({reason}); run `biaogan build` to recreate it")]
+    Incompatible {
+        /// The index directory.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The directory exists, is not empty and was not created by biaogan.
+    #[error("refusing to overwrite {path}: it is not empty and was not created by biaogan")]
+    NotOurs {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Two documents share a URL.
+    #[error("two search documents have the same url {url:?}")]
+    DuplicateUrl {
+        /// The URL.
+        url: String,
+    },
+}
+
+impl SearchError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> SearchError {
+        let path = path.into();
+        move |source| SearchError::Io { path, source }
+    }
+
+    pub(crate) fn tantivy(
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(tantivy::TantivyError) -> SearchError {
+        let path = path.into();
+        move |source| SearchError::Tantivy { path, source }
+    }
+}

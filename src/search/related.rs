@@ -1,0 +1,184 @@
+//! Related cases, computed at build time by distinctive-term overlap.
+//!
+//! Each document is reduced to its [`TOP_TERMS`] most distinctive terms (bigrams and words
+//! of the title ×3, summary ×2, headings ×2 and body, weighted `(1 + ln tf) · ln(N / df)`,
+//! L2-normalized). Two documents are related by the dot product of these vectors, ×
+//! [`SAME_AREA_BONUS`] when they share a focus area. Candidates come from an inverted
+//! index over the top terms only, so the cost is about `Σ list²` over short lists instead of
+//! `n²` over full texts; lists longer than [`MAX_LIST`] are dropped (such a term is not
+//! distinctive). Everything is deterministic: fixed iteration orders, ties by document index.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::tokenizer::{for_each_run, push_lower, RunKind};
+use super::SearchDoc;
+
+/// Distinctive terms kept per document.
+pub const TOP_TERMS: usize = 24;
+/// Score multiplier for two cases in the same focus area.
+pub const SAME_AREA_BONUS: f64 = 1.25;
+/// Terms selected by more documents than this are ignored.
+pub const MAX_LIST: usize = 400;
+
+/// Hasher for keys that are already hashes (see [`key`]).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// 64-bit FNV-1a of a term (bigrams and words share one key space), finalized so that the
+/// low bits are well mixed for [`KeyMap`].
+fn key(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+fn add_terms(text: &str, weight: u32, counts: &mut KeyMap<u32>, buf: &mut Vec<(usize, char)>) {
+    let mut s = String::new();
+    for_each_run(text, buf, |run| match run.kind {
+        RunKind::Cjk => {
+            for w in run.chars.windows(2) {
+                s.clear();
+                s.push(w[0].1);
+                s.push(w[1].1);
+                *counts.entry(key(&s)).or_insert(0) += weight;
+            }
+        }
+        RunKind::Word => {
+            s.clear();
+            for &(_, c) in run.chars {
+                push_lower(c, &mut s);
+            }
+            if s.chars().count() >= 2 {
+                *counts.entry(key(&s)).or_insert(0) += weight;
+            }
+        }
+    });
+}
+
+fn term_counts(d: &SearchDoc) -> Vec<(u64, u32)> {
+    let mut counts = KeyMap::default();
+    let mut buf = Vec::new();
+    add_terms(&d.title, 3, &mut counts, &mut buf);
+    add_terms(&d.summary, 2, &mut counts, &mut buf);
+    for h in &d.headings {
+        add_terms(h, 2, &mut counts, &mut buf);
+    }
+    add_terms(&d.body, 1, &mut counts, &mut buf);
+    let mut v: Vec<(u64, u32)> = counts.into_iter().collect();
+    v.sort_unstable();
+    v
+}
+
+/// For every document, the indices of up to `max` related documents, best first.
+pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
+    let n = docs.len();
+    if n < 2 || max == 0 {
+        return vec![Vec::new(); n];
+    }
+    let counts: Vec<Vec<(u64, u32)>> = docs.par_iter().map(term_counts).collect();
+    let df: KeyMap<u32> = counts
+        .par_iter()
+        .fold(KeyMap::default, |mut m: KeyMap<u32>, c| {
+            for &(k, _) in c {
+                *m.entry(k).or_insert(0) += 1;
+            }
+            m
+        })
+        .reduce(KeyMap::default, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_insert(0) += v;
+            }
+            a
+        });
+    let top: Vec<Vec<(u64, f64)>> = counts
+        .par_iter()
+        .map(|c| {
+            let mut scored: Vec<(u64, f64)> = c
+                .iter()
+                .filter_map(|&(k, tf)| {
+                    let d = *df.get(&k)? as f64;
+                    if d < 2.0 {
+                        return None;
+                    }
+                    let idf = (n as f64 / d).ln();
+                    (idf > 0.0).then(|| (k, (1.0 + (tf as f64).ln()) * idf))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            scored.truncate(TOP_TERMS);
+            let norm = scored.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                for x in &mut scored {
+                    x.1 /= norm;
+                }
+            }
+            scored.sort_by_key(|x| x.0);
+            scored
+        })
+        .collect();
+    let mut inverted: KeyMap<Vec<(usize, f64)>> = KeyMap::default();
+    for (i, terms) in top.iter().enumerate() {
+        for &(k, w) in terms {
+            inverted.entry(k).or_default().push((i, w));
+        }
+    }
+    inverted.retain(|_, list| list.len() <= MAX_LIST);
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f64; n], Vec::new()),
+            |(scores, touched), i| {
+                for &(k, w) in &top[i] {
+                    if let Some(list) = inverted.get(&k) {
+                        for &(j, wj) in list {
+                            if j != i {
+                                if scores[j] == 0.0 {
+                                    touched.push(j);
+                                }
+                                scores[j] += w * wj;
+                            }
+                        }
+                    }
+                }
+                let mut ranked: Vec<(usize, f64)> = touched
+                    .drain(..)
+                    .map(|j| {
+                        let s = std::mem::take(&mut scores[j]);
+                        let bonus = if docs[j].area == docs[i].area {
+                            SAME_AREA_BONUS
+                        } else {
+                            1.0
+                        };
+                        (j, s * bonus)
+                    })
+                    .collect();
+                ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                ranked.into_iter().take(max).map(|x| x.0).collect()
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,132 @@
+//! Result snippets: about [`SNIPPET_CHARS`] characters of the body (or of the summary when
+//! the body has no match) around the first match, HTML-escaped, matches in `<mark>`.
+//!
+//! Matching is on normalized characters (see [`norm_char`]): Chinese needles match as
+//! substrings, words as whole words. `search.js` implements the same algorithm, so the
+//! static site shows the same snippets as `biaogan search`.
+
+use super::query::Needle;
+use super::tokenizer::{classify, norm_char, CharClass};
+
+/// Length of a snippet window in characters.
+pub const SNIPPET_CHARS: usize = 100;
+/// Characters of context kept before the first match.
+pub const SNIPPET_LEAD: usize = 20;
+/// Characters of the body that the static export puts in each document file (`d/`); the
+/// full body (`b/`) is loaded only when the snippet window is not inside this head.
+pub const SNIPPET_HEAD: usize = 400;
+
+/// Sorted, merged `[start, end)` character ranges of every needle occurrence in `text`.
+pub fn find_matches(text: &[char], needles: &[Needle]) -> Vec<(usize, usize)> {
+    let norm: Vec<char> = text.iter().map(|&c| norm_char(c)).collect();
+    let is_word = |i: usize| norm.get(i).is_some_and(|&c| classify(c) == CharClass::Word);
+    let mut ranges = Vec::new();
+    for needle in needles {
+        let n = needle.chars.len();
+        if n == 0 || n > norm.len() {
+            continue;
+        }
+        for i in 0..=norm.len() - n {
+            if norm[i..i + n] == needle.chars[..]
+                && !(needle.word && ((i > 0 && is_word(i - 1)) || is_word(i + n)))
+            {
+                ranges.push((i, i + n));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+fn escape_into(c: char, out: &mut String) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        '\n' | '\r' | '\t' => out.push(' '),
+        c => out.push(c),
+    }
+}
+
+fn render(text: &[char], start: usize, end: usize, matches: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut open = false;
+    for (i, &c) in text.iter().enumerate().take(end).skip(start) {
+        if !open && matches.iter().any(|&(s, e)| s <= i && i < e) {
+            out.push_str("<mark>");
+            open = true;
+        }
+        escape_into(c, &mut out);
+        if open && matches.iter().any(|&(_, e)| e == i + 1) {
+            out.push_str("</mark>");
+            open = false;
+        }
+    }
+    if open {
+        out.push_str("</mark>");
+    }
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The snippet window `[start, end)` for the first match `(first_start, first_end)` in a
+/// text of `len` characters.
+fn bounds(first: (usize, usize), len: usize) -> (usize, usize) {
+    let start = first
+        .0
+        .saturating_sub(SNIPPET_LEAD)
+        .min(len.saturating_sub(SNIPPET_CHARS));
+    (start, (start + SNIPPET_CHARS).min(len).max(first.1))
+}
+
+fn window(text: &[char], needles: &[Needle]) -> Option<String> {
+    let matches = find_matches(text, needles);
+    let &first = matches.first()?;
+    let (start, end) = bounds(first, text.len());
+    Some(render(text, start, end, &matches))
+}
+
+/// True when the snippet of `body` can be computed from its first [`SNIPPET_HEAD`]
+/// characters alone: the whole body fits, or the window around the first match in the head
+/// ends at least one needle length before the head does (so every match that touches the
+/// window lies inside the head). `search.js` makes the same decision to skip `b/` files.
+pub fn head_suffices(body: &str, needles: &[Needle]) -> bool {
+    let len = body.chars().count();
+    if len <= SNIPPET_HEAD {
+        return true;
+    }
+    let head: Vec<char> = body.chars().take(SNIPPET_HEAD).collect();
+    let longest = needles.iter().map(|n| n.chars.len()).max().unwrap_or(0);
+    match find_matches(&head, needles).first() {
+        Some(&first) => bounds(first, len).1 + longest <= SNIPPET_HEAD,
+        None => false,
+    }
+}
+
+/// Builds the snippet for a document (see the module docs).
+pub fn make_snippet(body: &str, summary: &str, needles: &[Needle]) -> String {
+    let body: Vec<char> = body.chars().collect();
+    if let Some(s) = window(&body, needles) {
+        return s;
+    }
+    let summary: Vec<char> = summary.chars().collect();
+    if let Some(s) = window(&summary, needles) {
+        return s;
+    }
+    let text = if body.is_empty() { &summary } else { &body };
+    render(text, 0, SNIPPET_CHARS.min(text.len()), &[])
+}

@@ -1,0 +1,114 @@
+//! The static export format (insta snapshots of a tiny site) and the error cases of the
+//! index API: every error names its path.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+use biaogan::search::{build_index, export_static, Filters, SearchDoc, SearchError, SearchIndex};
+
+fn tiny() -> Vec<SearchDoc> {
+    let doc = |url: &str, title: &str, enterprise: &str, body: &str, area: &str| SearchDoc {
+        url: url.to_string(),
+        title: title.to_string(),
+        enterprise: enterprise.to_string(),
+        summary: "摘要：质量追溯。".to_string(),
+        headings: vec!["企业概况".to_string(), "主要做法".to_string()],
+        body: body.to_string(),
+        year: 2023,
+        area: area.to_string(),
+        region: "luoyang".to_string(),
+        industries: vec!["equipment".to_string()],
+        methods: vec!["spc".to_string()],
+        tags: vec!["追溯".to_string()],
+    };
+    vec![
+        doc(
+            "2023/a/",
+            "基于SPC的质量控制",
+            "中原恒信精密机械有限公司",
+            "质量控制，SPC。\n首件检验",
+            "key-process",
+        ),
+        doc(
+            "2023/b/",
+            "质量管理数字化",
+            "洛阳宏达新材料有限公司",
+            "数字化 质量 追溯",
+            "digital",
+        ),
+        doc("2023/c/", "质", "郑州测试有限公司", "质", "digital"),
+    ]
+}
+
+fn read(dir: &std::path::Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn export_format_snapshot() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let index = build_index(&tiny(), &tmp.path().join("index")).expect("build");
+    let out = tmp.path().join("search");
+    let stats = export_static(&index, &out).expect("export");
+    assert_eq!(stats.docs, 3);
+    insta::assert_snapshot!("meta", read(&out, "meta.js"));
+    insta::assert_snapshot!("facets", read(&out, "f/0.js"));
+    insta::assert_snapshot!("doc", read(&out, "d/0.js"));
+    let mut buckets = String::new();
+    for b in 0..stats.buckets {
+        let text = read(&out, &format!("t/{b}.js"));
+        if !text.contains(",{});") {
+            buckets.push_str(&text);
+        }
+    }
+    insta::assert_snapshot!("buckets", buckets);
+    // Exporting again into the same directory replaces the previous export.
+    let again = export_static(&index, &out).expect("export again");
+    assert_eq!(again, stats);
+}
+
+#[test]
+fn rebuild_replaces_the_index_and_reopen_works() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("index");
+    build_index(&tiny(), &dir).expect("build");
+    let index = build_index(&tiny()[..2], &dir).expect("rebuild");
+    assert_eq!(index.num_docs(), 2);
+    let reopened = SearchIndex::open(&dir).expect("open");
+    let hits = reopened
+        .search("质量", &Filters::default(), 10)
+        .expect("search");
+    assert_eq!(hits.len(), 2);
+    assert_eq!(
+        hits[0].url, "2023/b/",
+        "title and body match beats body only"
+    );
+    assert!(
+        hits[0].snippet.contains("<mark>质量</mark>"),
+        "{}",
+        hits[0].snippet
+    );
+}
+
+#[test]
+fn errors_name_their_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let foreign = tmp.path().join("foreign");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("keep.txt"), "not ours").expect("write");
+    let err = build_index(&tiny(), &foreign).expect_err("must refuse");
+    assert!(matches!(err, SearchError::NotOurs { .. }), "{err:?}");
+    assert!(err.to_string().contains("foreign"), "{err}");
+    assert!(
+        foreign.join("keep.txt").exists(),
+        "a foreign directory is never deleted"
+    );
+
+    let missing = tmp.path().join("missing");
+    let err = SearchIndex::open(&missing).expect_err("no index");
+    assert!(matches!(err, SearchError::Incompatible { .. }), "{err:?}");
+    assert!(err.to_string().contains("missing"), "{err}");
+
+    let mut docs = tiny();
+    docs[1].url = docs[0].url.clone();
+    let err = build_index(&docs, &tmp.path().join("dup")).expect_err("duplicate");
+    assert!(matches!(err, SearchError::DuplicateUrl { .. }), "{err:?}");
+}

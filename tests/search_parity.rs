@@ -1,0 +1,245 @@
+//! Static search = tantivy search. Builds an index of generated documents, exports it,
+//! dumps `SearchIndex::search` results (URLs, scores, snippets) and the files a first query
+//! loads for a fixed query set with and without filters, then runs
+//! `node --test tests/js/search.test.mjs`, which replays every query through
+//! `templates/static/search.js` and compares. Skipped (with a message) without node.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+mod search_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use biaogan::search::tokenizer::{class_of, CharClass};
+use biaogan::search::{build_index, export_static, query_files, Filters, SearchDoc};
+use search_support::{generate, values, Rng, AREAS, INDUSTRIES, METHODS, REGIONS, TAGS};
+use serde_json::json;
+
+fn edge_docs() -> Vec<SearchDoc> {
+    let doc = |url: &str, title: &str, body: &str| SearchDoc {
+        url: url.to_string(),
+        title: title.to_string(),
+        enterprise: "边界测试有限公司".to_string(),
+        summary: "用于测试的摘要：质量<管理>&\"引号\"".to_string(),
+        headings: vec!["质量".to_string(), "管理".to_string()],
+        body: body.to_string(),
+        year: 2023,
+        area: "digital".to_string(),
+        region: "zhengzhou".to_string(),
+        industries: vec![],
+        methods: vec!["spc".to_string()],
+        tags: vec!["边界".to_string()],
+    };
+    vec![
+        doc("2023/zz-edge-1/", "质", "质"),
+        doc("2023/zz-edge-2/", "", ""),
+        doc(
+            "2023/zz-edge-3/",
+            "ＳＰＣ与５Ｇ",
+            "哈哈哈哈哈哈。质量质量质量，管理\n管理。<script>alert(1)</script> & Co.",
+        ),
+        doc(
+            "2023/zz-edge-4/",
+            "メーカー품질",
+            "𠀋𠀋𠀋 﨑山々 〇〇 GB/T 19004—2020 Cpk≥1.33",
+        ),
+        doc(
+            "2023/zz-edge-5/",
+            "质量5G管理",
+            "质量5G管理，质量 管理。全面质量SPC管理体系；质量\n管理",
+        ),
+    ]
+}
+
+fn queries(docs: &[SearchDoc]) -> Vec<String> {
+    let mut rng = Rng::new(2024);
+    let mut out: Vec<String> = Vec::new();
+    while out.len() < 45 {
+        let d = rng.pick_ref(docs);
+        let vals = values(d);
+        let v: Vec<char> = rng.pick(&vals).chars().collect();
+        if v.is_empty() {
+            continue;
+        }
+        let start = rng.below(v.len());
+        let len = 1 + rng.below(6);
+        let s: String = v[start..(start + len).min(v.len())].iter().collect();
+        if s.chars().all(|c| class_of(c) == CharClass::Cjk) {
+            out.push(s);
+        }
+    }
+    for _ in 0..10 {
+        let d = rng.pick_ref(docs);
+        let v: Vec<char> = d.body.chars().collect();
+        let start = rng.below(v.len().saturating_sub(10).max(1));
+        out.push(
+            v[start..(start + 8).min(v.len())]
+                .iter()
+                .filter(|c| !matches!(c, '"' | '“' | '”'))
+                .collect(),
+        );
+    }
+    while out.len() < 63 {
+        let d = rng.pick_ref(docs);
+        let v: Vec<char> = d.body.chars().collect();
+        let start = rng.below(v.len().saturating_sub(16).max(1));
+        let s: String = v[start..(start + 4 + rng.below(9)).min(v.len())]
+            .iter()
+            .collect();
+        if s.chars().any(|c| class_of(c) == CharClass::Sep)
+            && !s.chars().any(|c| matches!(c, '"' | '“' | '”'))
+        {
+            out.push(format!("\"{s}\""));
+        }
+    }
+    for q in [
+        "质量管理",
+        "数字化",
+        "追溯",
+        "SPC",
+        "spc fmea",
+        "质量",
+        "质",
+        "的",
+        "首件检验",
+        "供应链 风险",
+        "5G质量",
+        "\"GB/T 19004\"",
+        "\"质量 管理\"",
+        "“全面质量管理”",
+        "ＩＳＯ９００４",
+        "iso9004",
+        "哈哈",
+        "哈哈哈",
+        "质量质量",
+        "〇",
+        "々",
+        "𠀋𠀋",
+        "﨑山",
+        "メーカー",
+        "품질",
+        "cpk",
+        "不存在的词",
+        "xyzzy",
+        "<script>",
+        "Co",
+        "1.33",
+        "\"质\"",
+        "提升 降低 质量 管理 体系 数据",
+    ] {
+        out.push(q.to_string());
+    }
+    out
+}
+
+fn filter_variants(i: usize) -> Filters {
+    match i % 7 {
+        1 => Filters {
+            year: Some(2024),
+            ..Filters::default()
+        },
+        2 => Filters {
+            area: Some(AREAS[i % AREAS.len()].into()),
+            ..Filters::default()
+        },
+        3 => Filters {
+            region: Some(REGIONS[i % REGIONS.len()].into()),
+            method: Some(METHODS[i % METHODS.len()].into()),
+            ..Filters::default()
+        },
+        4 => Filters {
+            industry: Some(INDUSTRIES[i % INDUSTRIES.len()].into()),
+            ..Filters::default()
+        },
+        5 => Filters {
+            tag: Some(TAGS[i % TAGS.len()].into()),
+            year: Some(2023),
+            ..Filters::default()
+        },
+        _ => Filters::default(),
+    }
+}
+
+fn filters_json(f: &Filters) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in f.pairs() {
+        m.insert(k.to_string(), json!(v));
+    }
+    serde_json::Value::Object(m)
+}
+
+#[test]
+fn static_search_equals_tantivy_search() {
+    let mut docs = generate(160, 1200, 11);
+    docs.extend(edge_docs());
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let index = build_index(&docs, &tmp.path().join("index")).expect("build");
+    let out = tmp.path().join("search");
+    let stats = export_static(&index, &out).expect("export");
+    eprintln!("parity export: {stats:?}");
+
+    let mut cases = Vec::new();
+    let mut total_hits = 0;
+    for (i, q) in queries(&docs).into_iter().enumerate() {
+        for filters in [Filters::default(), filter_variants(i)] {
+            let hits = index.search(&q, &filters, 10_000).expect("search");
+            total_hits += hits.len();
+            let files = query_files(&index, &out, &q, &filters, 10).expect("files");
+            cases.push(
+                json!({ "q": q, "filters": filters_json(&filters), "hits": hits, "files": files }),
+            );
+            if filters == Filters::default() {
+                break;
+            }
+        }
+    }
+    for (i, f) in [
+        Filters {
+            method: Some("spc".into()),
+            ..Filters::default()
+        },
+        Filters {
+            year: Some(2023),
+            area: Some("digital".into()),
+            ..Filters::default()
+        },
+    ]
+    .iter()
+    .enumerate()
+    {
+        let hits = index.search("", f, 10_000).expect("search");
+        let files = query_files(&index, &out, "", f, 10).expect("files");
+        cases.push(json!({ "q": if i == 0 { "" } else { "，" }, "filters": filters_json(f), "hits": hits, "files": files }));
+    }
+    assert!(total_hits > 1000, "query set too weak: {total_hits} hits");
+    let expected = tmp.path().join("expected.json");
+    std::fs::write(&expected, serde_json::to_string(&cases).expect("json")).expect("write");
+    eprintln!("parity: {} cases, {} hits dumped", cases.len(), total_hits);
+    run_node(&out, &expected);
+}
+
+/// Runs the JS parity test if node is available.
+pub fn run_node(dir: &Path, expected: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let test = root.join("tests").join("js").join("search.test.mjs");
+    let js = root.join("templates").join("static").join("search.js");
+    let output = match Command::new("node")
+        .arg("--test")
+        .arg(&test)
+        .env("BIAOGAN_SEARCH_DIR", dir)
+        .env("BIAOGAN_SEARCH_EXPECTED", expected)
+        .env("BIAOGAN_SEARCH_JS", &js)
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("SKIPPED: node not available ({e}); JS parity not checked");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{stdout}\n{stderr}");
+    assert!(output.status.success(), "node --test failed");
+}

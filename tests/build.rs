@@ -437,3 +437,81 @@ fn case_pages_show_activities_neighbours_and_related_cases() {
     let activities = site.read("activities/index.html");
     assert!(activities.contains("现场观摩"));
 }
+
+fn case_in(site: &TestSite, enterprise: &str, region: &str, extra: &str, body: &str) {
+    site.write(
+        &format!("content/2023/{enterprise}/index.md"),
+        &format!("---\ntitle: 经验\nenterprise: {enterprise}\nyear: 2023\nregion: {region}\narea: digital\nsummary: 摘要。\n{extra}---\n{body}\n"),
+    );
+}
+
+#[test]
+fn quota_boundary_exactly_at_quota_passes_one_over_fails() {
+    let site = TestSite::fixture("minimal");
+    // 兰考县 may recommend 2 cases a year.
+    case_in(&site, "丁一科技有限公司", "lankao", "number: 1\n", "正文");
+    case_in(
+        &site,
+        "丁二科技有限公司",
+        "兰考县",
+        "number: 2\ndraft: true\n",
+        "正文",
+    );
+    let at_quota = site.run(&["check"]);
+    assert_eq!(
+        at_quota.status.code(),
+        Some(0),
+        "{}",
+        stderr(&site, &at_quota)
+    );
+    case_in(&site, "丁三科技有限公司", "lankao", "number: 3\n", "正文");
+    let over = site.run(&["check"]);
+    assert_eq!(over.status.code(), Some(1));
+    let message = stderr(&site, &over);
+    assert!(
+        message.contains("兰考县 recommends 3 cases for 2023, over its quota of 2"),
+        "{message}"
+    );
+    assert!(
+        message.contains("over the quota: 丁三科技有限公司"),
+        "{message}"
+    );
+    // A site may raise the quota for a year.
+    site.write("site.yaml", "title: 测试站点\nbase_url: https://example.org/site/\nyears:\n  2023:\n    quotas: {lankao: 3}\n");
+    assert_eq!(site.run(&["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn raw_html_is_sanitized_and_reported_as_a_warning() {
+    let site = TestSite::fixture("minimal");
+    case_in(
+        &site,
+        "戊方科技有限公司",
+        "xinxiang",
+        "",
+        "正文\n\n<div onclick=\"steal()\">提示</div>\n\n<script>alert('x')</script>\n\n[链接](javascript:alert(1))\n",
+    );
+    let check = site.run(&["check", "--format", "json"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "warnings do not fail the check"
+    );
+    let diagnostics: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let warnings: Vec<&serde_json::Value> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unsafe-html")
+        .collect();
+    assert!(warnings.len() >= 2, "{diagnostics:#}");
+    assert!(warnings
+        .iter()
+        .all(|d| d["severity"] == "warning" && d["line"].as_u64().unwrap() > 8));
+    site.build();
+    let page = site.read("2023/wu-fang-ke-ji/index.html");
+    assert!(page.contains("提示"));
+    assert!(!page.contains("onclick"));
+    assert!(!page.contains("alert("));
+    assert!(!page.contains("javascript:"));
+}

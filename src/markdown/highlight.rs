@@ -113,8 +113,12 @@ impl Highlighter {
 fn build_css() -> String {
     let themes = THEMES.get_or_init(ThemeSet::load_defaults);
     let mut css = String::new();
+    // Scoped too: unscoped, a light rule more specific than the dark theme's rule for the same
+    // token (`.hl-storage.hl-type` against `.hl-storage`) would win in dark mode.
     if let Some(light) = themes.themes.get(LIGHT_THEME) {
+        css.push_str("@media (prefers-color-scheme: light) {\n");
         push_theme_css(&mut css, light);
+        css.push_str("}\n");
     }
     if let Some(dark) = themes.themes.get(DARK_THEME) {
         css.push_str("@media (prefers-color-scheme: dark) {\n");
@@ -125,6 +129,7 @@ fn build_css() -> String {
 }
 
 fn push_theme_css(css: &mut String, theme: &Theme) {
+    let theme = &with_contrast(theme);
     let hex = |c: Color| format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b);
     css.push_str("pre.code {\n");
     if let Some(fg) = theme.settings.foreground {
@@ -137,4 +142,70 @@ fn push_theme_css(css: &mut String, theme: &Theme) {
     if let Ok(rules) = css_for_theme_with_class_style(theme, CLASS_STYLE) {
         css.push_str(&rules);
     }
+}
+
+/// Contrast every token colour must have with the background it is drawn on: WCAG AA's 4.5:1
+/// for normal text, with a margin for rounding to whole RGB values.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// The theme with each foreground colour that has less than [`MIN_CONTRAST`] against its
+/// background (the token's own, else the theme's) moved towards black or white until it has.
+/// syntect's bundled themes have comments and constants at 2.7–4.2:1.
+fn with_contrast(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let bg = theme.settings.background.unwrap_or(Color::WHITE);
+    if let Some(fg) = theme.settings.foreground {
+        theme.settings.foreground = Some(readable(fg, bg));
+    }
+    for item in &mut theme.scopes {
+        if let Some(fg) = item.style.foreground {
+            item.style.foreground = Some(readable(fg, item.style.background.unwrap_or(bg)));
+        }
+    }
+    theme
+}
+
+/// `fg` mixed with black or white (whichever contrasts more with `bg`) in the smallest step
+/// of 1% that reaches [`MIN_CONTRAST`].
+fn readable(fg: Color, bg: Color) -> Color {
+    let towards = if contrast(Color::BLACK, bg) > contrast(Color::WHITE, bg) {
+        Color::BLACK
+    } else {
+        Color::WHITE
+    };
+    let mix =
+        |a: u8, b: u8, t: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    let mut c = fg;
+    for step in 0..=100 {
+        let t = f64::from(step) / 100.0;
+        c = Color {
+            r: mix(fg.r, towards.r, t),
+            g: mix(fg.g, towards.g, t),
+            b: mix(fg.b, towards.b, t),
+            a: fg.a,
+        };
+        if contrast(c, bg) >= MIN_CONTRAST {
+            break;
+        }
+    }
+    c
+}
+
+/// WCAG 2 contrast ratio of two colours (alpha ignored).
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// WCAG 2 relative luminance.
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
 }

@@ -70,7 +70,11 @@ impl Slugger {
             .map(|(phrase, reading)| (phrase.to_string(), syllables(reading)))
             .collect();
         for (phrase, reading) in site_readings {
-            table.insert(phrase.clone(), syllables(reading));
+            let reading = syllables(reading);
+            // A reading with no usable syllable is ignored rather than deleting the phrase.
+            if !phrase.is_empty() && !reading.is_empty() {
+                table.insert(phrase.clone(), reading);
+            }
         }
         let mut readings: Vec<_> = table.into_iter().collect();
         readings.sort_by(|a, b| {
@@ -135,12 +139,35 @@ fn flush(word: &mut String, parts: &mut Vec<String>) {
     }
 }
 
+/// The syllables of a reading written in `site.yaml` (`chang yuan`, `chang-yuan`,
+/// `xi'an`, `lǜ yuan`): split at anything but letters and digits, tone marks folded, `ü`
+/// written `v`, and anything else that is not ASCII dropped, so that a reading can only
+/// produce slug-safe syllables.
 fn syllables(reading: &str) -> Vec<String> {
     reading
-        .split(|c: char| c.is_whitespace() || c == '-')
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|syllable| syllable.chars().filter_map(fold_pinyin).collect::<String>())
         .filter(|s| !s.is_empty())
-        .map(|s| s.to_ascii_lowercase())
         .collect()
+}
+
+/// A pinyin letter as a lowercase ASCII letter or digit, or `None`.
+fn fold_pinyin(c: char) -> Option<char> {
+    if c.is_ascii_alphanumeric() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let folded = match c.to_lowercase().next().unwrap_or(c) {
+        'ā' | 'á' | 'ǎ' | 'à' => 'a',
+        'ē' | 'é' | 'ě' | 'è' | 'ê' => 'e',
+        'ī' | 'í' | 'ǐ' | 'ì' => 'i',
+        'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
+        'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
+        'ü' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' => 'v',
+        'ń' | 'ň' | 'ǹ' => 'n',
+        'ḿ' => 'm',
+        _ => return None,
+    };
+    Some(folded)
 }
 
 /// Whether `slug` is a safe URL segment: lowercase ASCII letters, digits and inner hyphens.
@@ -192,6 +219,18 @@ mod tests {
             slugger.enterprise_slug("长垣恒信有限公司"),
             "changyuan-heng-xin"
         );
+    }
+
+    #[test]
+    fn site_readings_are_made_slug_safe() {
+        let mut readings = BTreeMap::new();
+        readings.insert("西安".to_string(), "xi'an".to_string());
+        readings.insert("绿".to_string(), "Lǜ".to_string());
+        readings.insert("坏".to_string(), "!/..".to_string());
+        // An empty phrase would match everywhere without consuming anything.
+        readings.insert(String::new(), "kong".to_string());
+        let slugger = Slugger::new(&readings);
+        assert_eq!(slugger.slugify("西安绿坏"), "xi-an-lv-huai");
     }
 
     #[test]

@@ -306,6 +306,17 @@ fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> O
             return None;
         }
     };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        diagnostics.push(
+            Diagnostic::error(
+                "encoding",
+                &rel,
+                "file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            )
+            .help("save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"),
+        );
+        return None;
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Some(SourceFile { rel, text }),
         Err(error) => {
@@ -627,6 +638,7 @@ fn bundle_assets(dir: &Path) -> Vec<String> {
 pub fn normalize_alias(alias: &str) -> Option<String> {
     let trimmed = alias.trim();
     if trimmed.contains("://")
+        || trimmed.contains("..")
         || trimmed.contains('\\')
         || trimmed.contains('\0')
         || trimmed.contains('?')

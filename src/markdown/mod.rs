@@ -81,6 +81,13 @@ pub struct Rendered {
     pub text: String,
 }
 
+/// Deepest element nesting (Markdown elements plus every raw start tag) of a document whose
+/// raw HTML is sanitized. html5ever, under ammonia, does work proportional to the depth of
+/// open elements for many tags, so sanitizing deeply nested input takes quadratic time
+/// (40,000 nested `<div>` take seconds; a 10 MB file would not finish). Deeper documents
+/// show their raw HTML as text instead.
+pub const MAX_SANITIZED_NESTING: usize = 256;
+
 /// The `aria-label` of the `#` anchor appended to every heading.
 const ANCHOR_LABEL: &str = "本节链接";
 
@@ -114,12 +121,17 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
         text: TextBuf::default(),
         ids: IdRegistry::default(),
         has_raw_html: false,
+        raw_html: Vec::new(),
+        raw_start_tags: 0,
         def_positions: HashMap::new(),
     };
     r.run(events, &|label: &str| {
         defs.get(label).map(|d| d.span.clone())
     });
 
+    if r.has_raw_html {
+        r.escape_raw_html_if_too_deep();
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2 + 64);
     pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
     if r.has_raw_html {
@@ -366,6 +378,10 @@ struct Renderer<'a, 'h> {
     text: TextBuf,
     ids: IdRegistry,
     has_raw_html: bool,
+    /// Indices in `out` of the raw HTML events, with the source offset of each.
+    raw_html: Vec<(usize, usize)>,
+    /// Start tags (`<` and a letter) in the raw HTML: a bound on the nesting it adds.
+    raw_start_tags: usize,
     /// Positions of reference-definition destinations already located, by link label.
     def_positions: HashMap<String, (usize, usize)>,
 }
@@ -612,6 +628,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::Html(html) => {
                     self.has_raw_html = true;
+                    self.note_raw_html(&html, range.start);
                     match html_block.as_mut() {
                         Some((fragment, map)) => {
                             map.push((fragment.len(), range.start));
@@ -623,6 +640,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::InlineHtml(html) => {
                     self.has_raw_html = true;
+                    self.note_raw_html(&html, range.start);
                     self.inspect_inline(&html, range.start);
                     self.out.push(Event::InlineHtml(html));
                 }
@@ -661,6 +679,57 @@ impl<'a> Renderer<'a, '_> {
             }
             i += 1;
         }
+    }
+
+    /// Records the raw HTML event about to be pushed to `out`.
+    fn note_raw_html(&mut self, html: &str, pos: usize) {
+        self.raw_html.push((self.out.len(), pos));
+        self.raw_start_tags += html
+            .as_bytes()
+            .windows(2)
+            .filter(|w| w[0] == b'<' && w[1].is_ascii_alphabetic())
+            .count();
+    }
+
+    /// When the document could nest deeper than [`MAX_SANITIZED_NESTING`], turns its raw HTML
+    /// into text (escaped by the HTML writer), so that the sanitizer is not needed.
+    fn escape_raw_html_if_too_deep(&mut self) {
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        for event in &self.out {
+            match event {
+                Event::Start(_) => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let nesting = deepest + self.raw_start_tags;
+        if nesting <= MAX_SANITIZED_NESTING {
+            return;
+        }
+        for &(index, _) in &self.raw_html {
+            if let Some(event) = self.out.get_mut(index) {
+                let raw = match std::mem::replace(event, Event::SoftBreak) {
+                    Event::Html(html) | Event::InlineHtml(html) => html,
+                    other => {
+                        *event = other;
+                        continue;
+                    }
+                };
+                *event = Event::Text(raw);
+            }
+        }
+        self.has_raw_html = false;
+        let first = self.raw_html.first().map_or(0, |&(_, pos)| pos);
+        self.warn_at(
+            first,
+            format!(
+                "raw HTML shown as text: the document nests {nesting} levels deep (counting every raw tag), more than the {MAX_SANITIZED_NESTING} that are sanitized"
+            ),
+        );
     }
 
     fn warn_at(&mut self, pos: usize, message: String) {

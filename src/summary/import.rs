@@ -605,6 +605,9 @@ fn existing_cases(root: &Path, year: u16) -> HashMap<String, Existing> {
             .join("index.md");
         let meta = std::fs::read_to_string(&index).ok().and_then(|text| {
             let split = front_matter::split(&text).ok()?;
+            if crate::yaml::limits_problem(split.yaml).is_some() {
+                return None;
+            }
             serde_yaml::from_str::<serde_yaml::Value>(split.yaml).ok()
         });
         let get = |key: &str| {

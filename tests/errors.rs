@@ -44,6 +44,22 @@ fn every_invalid_site_fails_with_a_located_message() {
 }
 
 #[test]
+fn every_invalid_site_leaves_the_previous_output_byte_identical() {
+    for name in invalid_cases() {
+        let site = TestSite::fixture("minimal");
+        site.build();
+        let before = site.output_files();
+        common::copy_tree(&common::fixtures().join("invalid").join(&name), site.root());
+        let build = site.run(&["build"]);
+        assert_eq!(build.status.code(), Some(1), "{name}: build should exit 1");
+        assert!(
+            site.output_files() == before,
+            "{name}: the previous public/ changed"
+        );
+    }
+}
+
+#[test]
 fn json_format_lists_every_problem() {
     let site = TestSite::invalid("unknown-region");
     let output = site.run(&["check", "--format", "json"]);

@@ -541,3 +541,34 @@ fn stops_cleanly_on_ctrl_c() {
     assert!(status.success(), "{status:?}\n{}", server.stderr());
     assert!(server.stderr().contains("stopping"));
 }
+
+#[test]
+fn the_search_api_answers_like_the_cli() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(&site);
+    let response = server.get("/api/search?q=%E8%BF%BD%E6%BA%AF&limit=5");
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    let hits: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    let urls: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    let cli = site.run(&["search", "追溯", "--json", "--limit", "5"]);
+    let expected: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let expected: Vec<&str> = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, expected);
+    assert!(urls.contains(&"2023/yi-fang-shi-pin/"));
+    let filtered = server.get("/api/search?q=%E8%BF%BD%E6%BA%AF&area=key-process");
+    assert_eq!(filtered.body.trim(), "[]");
+}

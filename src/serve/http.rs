@@ -37,15 +37,89 @@ pub struct Snapshot {
 pub struct AppState {
     /// The current snapshot.
     pub site: watch::Receiver<Snapshot>,
+    /// The tantivy index the builds write, queried by `/api/search`.
+    pub index_dir: Arc<std::path::PathBuf>,
 }
+
+/// Path of the search API: `?q=…&year=…&area=…&region=…&industry=…&method=…&tag=…&limit=…`,
+/// answered from the tantivy index with the same JSON as `biaogan search --json`.
+pub const SEARCH_API_PATH: &str = "/api/search";
 
 /// The application: reload endpoints, then the site for every other path.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(reload::EVENTS_PATH, get(reload::events))
         .route(reload::SCRIPT_PATH, get(reload::script))
+        .route(SEARCH_API_PATH, get(search_api))
         .fallback(site)
         .with_state(state)
+}
+
+/// Decodes an `application/x-www-form-urlencoded` query string into (name, value) pairs.
+pub fn form_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// `/api/search`: queries the index of the last build.
+async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let host = headers.get(header::HOST).map(|h| h.to_str().unwrap_or("?"));
+    if !host_allowed(host) {
+        return (StatusCode::FORBIDDEN, "forbidden host\n").into_response();
+    }
+    let mut query = String::new();
+    let mut filters = crate::search::Filters::default();
+    let mut limit = 20usize;
+    for (name, value) in form_pairs(uri.query().unwrap_or_default()) {
+        match name.as_str() {
+            "q" => query = value,
+            "year" => filters.year = value.parse().ok(),
+            "area" => filters.area = Some(value),
+            "region" => filters.region = Some(value),
+            "industry" => filters.industry = Some(value),
+            "method" => filters.method = Some(value),
+            "tag" => filters.tag = Some(value),
+            "limit" => limit = value.parse().unwrap_or(limit).min(1000),
+            _ => {}
+        }
+    }
+    let dir = state.index_dir.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::search::SearchIndex::open(&dir)?.search(&query, &filters, limit)
+    })
+    .await;
+    let (status, body) = match result {
+        Ok(Ok(hits)) => (
+            StatusCode::OK,
+            serde_json::to_vec(&hits).unwrap_or_default(),
+        ),
+        Ok(Err(error)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::to_vec(&serde_json::json!({"error": error.to_string()}))
+                .unwrap_or_default(),
+        ),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            b"{\"error\":\"search failed\"}".to_vec(),
+        ),
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// What a request path refers to.

@@ -203,7 +203,10 @@ async fn run(root: PathBuf, options: ServeOptions, reporter: Reporter) -> Result
     let first = rebuilder.build(Vec::new()).await;
     let (site_sender, site) = channel::channel(rebuilder.snapshot(None, first));
 
-    let app = http::router(AppState { site });
+    let app = http::router(AppState {
+        site,
+        index_dir: Arc::new(crate::build::index_dir(&root)),
+    });
     let rebuild_task = tokio::spawn(rebuild_loop(rebuilder, watcher, changes, site_sender));
 
     reporter(&Event::Listening { url: &url });

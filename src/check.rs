@@ -29,21 +29,47 @@ pub fn check_site(root: &Path, site: &Site, taxonomies: &[Taxonomy]) -> Vec<Diag
     diagnostics
 }
 
-/// Reads the case file again to point a diagnostic at a key's line.
+/// Reads the case file again to point a diagnostic at a top-level key's value.
 fn at_key(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) -> Diagnostic {
+    point_at_key(case, root, diagnostic, key, false)
+}
+
+/// Like [`at_key`] for a key indented inside `private:`.
+fn at_key_nested(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) -> Diagnostic {
+    point_at_key(case, root, diagnostic, key, true)
+}
+
+/// Points `diagnostic` at the value of `key:` in the case file: a top-level key of the front
+/// matter, or (`nested`) the first indented one. Unchanged if the file or key is not found.
+fn point_at_key(
+    case: &Case,
+    root: &Path,
+    diagnostic: Diagnostic,
+    key: &str,
+    nested: bool,
+) -> Diagnostic {
     let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
         return diagnostic;
     };
-    let found = text
-        .lines()
-        .enumerate()
-        .skip(1)
-        .take_while(|(_, l)| l.trim_end() != "---")
-        .find_map(|(i, line)| {
-            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
-            let pad = rest.len() - rest.trim_start().len();
-            Some((i + 1, key.chars().count() + 2 + pad))
-        });
+    let value_column = |line: &str| -> Option<usize> {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if (indent > 0) != nested {
+            return None;
+        }
+        let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
+        let pad = rest.len() - rest.trim_start().len();
+        Some(indent + key.chars().count() + 2 + pad)
+    };
+    let mut lines = text.lines().enumerate();
+    let found = if nested {
+        lines.find_map(|(i, line)| Some((i + 1, value_column(line)?)))
+    } else {
+        lines
+            .skip(1)
+            .take_while(|(_, l)| l.trim_end() != "---")
+            .find_map(|(i, line)| Some((i + 1, value_column(line)?)))
+    };
     match found {
         Some((line, column)) => {
             let width = text
@@ -250,30 +276,6 @@ fn check_private(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostics.push(at_key_nested(case, root, d, "profit"));
             }
         }
-    }
-}
-
-/// Like [`at_key`] for a key indented inside `private:`.
-fn at_key_nested(case: &Case, root: &Path, diagnostic: Diagnostic, key: &str) -> Diagnostic {
-    let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
-        return diagnostic;
-    };
-    let found = text.lines().enumerate().find_map(|(i, line)| {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let rest = trimmed.strip_prefix(key)?.strip_prefix(':')?;
-        let pad = rest.len() - rest.trim_start().len();
-        (indent > 0).then_some((i + 1, indent + key.chars().count() + 2 + pad))
-    });
-    match found {
-        Some((line, column)) => {
-            let width = text
-                .lines()
-                .nth(line - 1)
-                .map_or(1, |l| l.chars().count().saturating_sub(column - 1));
-            diagnostic.at(&text, line, column).span(width)
-        }
-        None => diagnostic,
     }
 }
 

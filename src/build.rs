@@ -65,6 +65,12 @@ fn related_cases(docs: &[SearchDoc], case_of_doc: &[usize]) -> Vec<Vec<usize>> {
     related
 }
 
+/// Runs `stage` and measures it.
+fn timed<T>(stage: impl FnOnce() -> Result<T>) -> Result<(T, Duration)> {
+    let start = Instant::now();
+    stage().map(|value| (value, start.elapsed()))
+}
+
 /// File that marks a directory as biaogan's output, so that it may be replaced.
 pub const OUTPUT_MARKER: &str = ".biaogan-output";
 
@@ -101,8 +107,16 @@ pub struct Timings {
     pub load: Duration,
     /// Site-wide checks and taxonomies.
     pub check: Duration,
-    /// Templates and writing.
+    /// Templates and writing (everything after the checks).
     pub render: Duration,
+    /// Related cases.
+    pub related: Duration,
+    /// Rendering and writing pages (runs beside [`Timings::index`]).
+    pub pages: Duration,
+    /// Building the tantivy index.
+    pub index: Duration,
+    /// Writing the static search export.
+    pub export: Duration,
     /// The whole build.
     pub total: Duration,
 }
@@ -189,6 +203,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let (docs, case_of_doc) = search_docs(&site);
     let related = related_cases(&docs, &case_of_doc);
+    let related_done = Instant::now();
     let staging = Staging::new(&options.out)?;
     let output = Output::Disk(staging.path().to_path_buf());
     let input = RenderInput {
@@ -200,12 +215,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     // Pages and the tantivy index are independent: build them side by side.
     let (rendered, indexed) = rayon::join(
-        || render::render_site(&input, &output),
-        || search::build_index(&docs, &index_dir(&options.root)),
+        || timed(|| render::render_site(&input, &output)),
+        || timed(|| Ok(search::build_index(&docs, &index_dir(&options.root))?)),
     );
-    let stats = rendered?;
-    let index = indexed?;
+    let (stats, pages_time) = rendered?;
+    let (index, index_time) = indexed?;
+    let export_start = Instant::now();
     search::export_static(&index, &staging.path().join("search"))?;
+    let export_time = export_start.elapsed();
     output.write(
         OUTPUT_MARKER,
         b"This directory is written by biaogan build and replaced on every build.\n",
@@ -220,6 +237,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             load: load_done - started,
             check: check_done - load_done,
             render: finished - check_done,
+            related: related_done - check_done,
+            pages: pages_time,
+            index: index_time,
+            export: export_time,
             total: finished - started,
         },
     })

@@ -77,6 +77,13 @@ pub struct SiteConfig {
     /// Phrase-level pinyin readings for slugs, e.g. `长垣: chang yuan`.
     #[serde(default)]
     pub pinyin: BTreeMap<String, String>,
+    /// Cases per page of year and taxonomy term lists.
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+}
+
+fn default_paginate_by() -> usize {
+    crate::render::DEFAULT_PAGE_SIZE
 }
 
 fn default_base_url() -> String {
@@ -136,6 +143,18 @@ impl SiteConfig {
                 format!("base_url `{}` is not an absolute http(s) URL", config.base_url),
             )
             .help("write the address the site will be published at, e.g. `https://example.org/quality/`"));
+        }
+        if config.paginate_by == 0 {
+            return Err(source
+                .key_diagnostic(
+                    "config",
+                    "paginate_by",
+                    "paginate_by must be at least 1".to_string(),
+                )
+                .help(format!(
+                    "remove it for the default of {}",
+                    crate::render::DEFAULT_PAGE_SIZE
+                )));
         }
         Ok(config)
     }

@@ -515,3 +515,98 @@ fn raw_html_is_sanitized_and_reported_as_a_warning() {
     assert!(!page.contains("alert("));
     assert!(!page.contains("javascript:"));
 }
+
+/// Case URLs of the cards on a list page.
+fn card_targets(html: &str) -> Vec<String> {
+    html.split("class=\"card-title\"><a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn long_lists_are_paginated_with_every_case_on_exactly_one_page() {
+    let site = TestSite::sample();
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}\npaginate_by: 4\n"));
+    site.build();
+    let public = site.public();
+    let case_dirs = std::fs::read_dir(public.join("2023"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            public
+                .join("2023")
+                .join(&name)
+                .join("index.html")
+                .is_file()
+                .then_some(name)
+        })
+        .filter(|name| name != "page" && name != "stats")
+        .count();
+    let pages = case_dirs.div_ceil(4);
+    assert!(
+        pages >= 3,
+        "the sample's 2023 collection spans several pages"
+    );
+    let mut seen = Vec::new();
+    for page in 1..=pages {
+        let rel = if page == 1 {
+            "2023/index.html".to_string()
+        } else {
+            format!("2023/page/{page}/index.html")
+        };
+        let html = site.read(&rel);
+        let cards = card_targets(&html);
+        assert!(
+            !cards.is_empty() && cards.len() <= 4,
+            "{rel}: {} cards",
+            cards.len()
+        );
+        let canonical = if page == 1 {
+            "2023/".to_string()
+        } else {
+            format!("2023/page/{page}/")
+        };
+        assert!(
+            html.contains(&format!(
+                "rel=\"canonical\" href=\"https://example.org/biaogan/{canonical}\""
+            )),
+            "{rel}: canonical is the page itself"
+        );
+        assert_eq!(html.contains("rel=\"prev\""), page > 1, "{rel} prev link");
+        assert_eq!(
+            html.contains("rel=\"next\""),
+            page < pages,
+            "{rel} next link"
+        );
+        assert!(html.contains("aria-current=\"page\""));
+        seen.extend(cards);
+    }
+    assert!(!public
+        .join(format!("2023/page/{}/index.html", pages + 1))
+        .exists());
+    assert!(
+        !public.join("2023/page/1").exists(),
+        "page 1 is the list URL itself"
+    );
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no case on two pages: {seen:?}");
+    assert_eq!(seen.len(), case_dirs, "every case on some page");
+    // Term pages paginate the same way.
+    let areas = std::fs::read_dir(public.join("areas")).unwrap();
+    let paged_terms = areas
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .join("page/2/index.html")
+                .is_file()
+        })
+        .count();
+    assert!(paged_terms > 0, "some focus area has more than 4 cases");
+    assert_eq!(broken_links(&public), Vec::<String>::new());
+}

@@ -97,6 +97,19 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits (at most 10 s) until the server's stderr contains `text`: it is read by another
+    /// thread, so a line printed just before a response may arrive just after it.
+    fn stderr_shows(&self, text: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.stderr().contains(text) {
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+
     /// Polls `path` until `done` holds (at most 10 s); returns the last response.
     fn poll(&self, path: &str, done: impl Fn(&Response) -> bool) -> Response {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -374,9 +387,7 @@ fn rebuilds_on_change_and_shows_errors_over_the_last_good_site() {
     // Every page shows it, including other pages and the 404 page.
     assert!(has_overlay(&server.get("/")));
     assert!(has_overlay(&server.get("/nope/")));
-    assert!(server
-        .stderr()
-        .contains("still serving the last good build"));
+    assert!(server.stderr_shows("still serving the last good build"));
 
     // Fixed: the overlay goes away.
     site.write(CASE_FILE, &original);
@@ -394,7 +405,7 @@ fn a_failing_first_build_shows_the_error_until_fixed() {
     assert_eq!(page.status, 503);
     assert!(has_overlay(&page));
     assert!(has_reload_script(&page));
-    assert!(server.stderr().contains("error"));
+    assert!(server.stderr_shows("error"), "{}", server.stderr());
 
     site.write(CASE_FILE, &original);
     let page = server.poll("/", |r| r.status == 200);
@@ -539,7 +550,7 @@ fn stops_cleanly_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}\n{}", server.stderr());
-    assert!(server.stderr().contains("stopping"));
+    assert!(server.stderr_shows("stopping"));
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         eprintln!("{}\n", warning.render(color()));
     }
     eprintln!(
-        "built {} cases, {} pages and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s){}",
+        "built {} cases, {} pages and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s: related {:.2}s, pages {:.2}s beside index {:.2}s, search export {:.2}s){}",
         report.cases,
         report.stats.pages,
         report.stats.files,
@@ -54,6 +54,10 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         report.timings.load.as_secs_f64(),
         report.timings.check.as_secs_f64(),
         report.timings.render.as_secs_f64(),
+        report.timings.related.as_secs_f64(),
+        report.timings.pages.as_secs_f64(),
+        report.timings.index.as_secs_f64(),
+        report.timings.export.as_secs_f64(),
         if report.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", report.warnings.len()) }
     );
     Ok(EXIT_OK)

@@ -6,6 +6,7 @@
 
 pub mod context;
 mod feeds;
+mod paginate;
 pub mod qr;
 pub mod theme;
 
@@ -22,6 +23,7 @@ use crate::markdown::Highlighter;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::vocab::Kind;
 use context::{BaseCtx, CardCtx, LinkCtx, SiteCtx, TermCtx, TermRef, YearCtx};
+pub use paginate::DEFAULT_PAGE_SIZE;
 pub use theme::Theme;
 
 /// Number of related cases shown on a case page.
@@ -54,10 +56,12 @@ pub struct RenderStats {
 /// One page to render.
 enum Job<'a> {
     Home,
-    Year(usize),
+    /// Page `.1` (1-based) of year collection `.0`.
+    Year(usize, usize),
     Case(usize),
     TaxonomyList(&'a Taxonomy),
-    TaxonomyTerm(&'a Taxonomy, &'a Term),
+    /// Page `.2` (1-based) of a term's list.
+    TaxonomyTerm(&'a Taxonomy, &'a Term, usize),
     Page(usize),
     WorkshopList,
     Workshop(usize),
@@ -75,6 +79,9 @@ struct Renderer<'a> {
     nav: Vec<LinkCtx>,
     years: Vec<YearCtx>,
     cards: Vec<CardCtx>,
+    /// Per collection, its cases in list order (focus area, then case order), each with the
+    /// position of its area in the year's vocabulary.
+    year_items: Vec<Vec<(usize, usize)>>,
     activities_of_case: HashMap<usize, Vec<usize>>,
     build_year: i32,
 }
@@ -92,7 +99,11 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
     if input.theme.has("search.html") {
         jobs.push(Job::Search);
     }
-    jobs.extend((0..site.collections.len()).map(Job::Year));
+    let page_size = site.config.paginate_by;
+    for (i, items) in renderer.year_items.iter().enumerate() {
+        let pages = paginate::page_count(items.len(), page_size);
+        jobs.extend((1..=pages).map(|page| Job::Year(i, page)));
+    }
     if input.theme.has("stats.html") {
         jobs.extend((0..site.collections.len()).map(Job::Stats));
     }
@@ -102,12 +113,10 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
     jobs.extend((0..site.activities.len()).map(Job::Activity));
     for taxonomy in input.taxonomies {
         jobs.push(Job::TaxonomyList(taxonomy));
-        jobs.extend(
-            taxonomy
-                .terms
-                .iter()
-                .map(|term| Job::TaxonomyTerm(taxonomy, term)),
-        );
+        for term in &taxonomy.terms {
+            let pages = paginate::page_count(term.cases.len(), page_size);
+            jobs.extend((1..=pages).map(|page| Job::TaxonomyTerm(taxonomy, term, page)));
+        }
     }
     jobs.par_iter()
         .try_for_each(|job| renderer.render_job(job, output))?;
@@ -323,12 +332,32 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        let year_items = site
+            .collections
+            .iter()
+            .map(|collection| {
+                let areas = &site.vocabulary(collection.year).areas;
+                let mut items: Vec<(usize, usize)> = site
+                    .cases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, case)| case.year == collection.year)
+                    .filter_map(|(i, case)| {
+                        let area = areas.iter().position(|a| a.id == case.area)?;
+                        Some((area, i))
+                    })
+                    .collect();
+                items.sort_by_key(|&(area, i)| (area, i));
+                items
+            })
+            .collect();
         Renderer {
             input,
             site_ctx,
             nav,
             years,
             cards,
+            year_items,
             activities_of_case,
             build_year: chrono::Local::now()
                 .naive_local()
@@ -384,12 +413,12 @@ impl<'a> Renderer<'a> {
                 context.insert("taxonomies", &self.facet_lists());
                 ("search/index.html".to_string(), "search.html", context)
             }
-            Job::Year(i) => {
-                let collection = &site.collections[*i];
+            Job::Year(i, page) => {
+                let url = paginate::page_url(&site.collections[*i].url, *page);
                 (
-                    format!("{}index.html", collection.url),
+                    format!("{url}index.html"),
                     "year.html",
-                    self.year(*i),
+                    self.year(*i, *page),
                 )
             }
             Job::Stats(i) => {
@@ -424,10 +453,10 @@ impl<'a> Renderer<'a> {
                 "taxonomy_list.html",
                 self.taxonomy_list(taxonomy),
             ),
-            Job::TaxonomyTerm(taxonomy, term) => (
-                format!("{}index.html", term.url),
+            Job::TaxonomyTerm(taxonomy, term, page) => (
+                format!("{}index.html", paginate::page_url(&term.url, *page)),
                 "taxonomy_term.html",
-                self.taxonomy_term(taxonomy, term),
+                self.taxonomy_term(taxonomy, term, *page),
             ),
             Job::Page(i) => {
                 let page = &site.pages[*i];
@@ -513,40 +542,78 @@ impl<'a> Renderer<'a> {
         context
     }
 
-    fn year(&self, index: usize) -> Context {
+    /// Title of page `page` of a list titled `title`.
+    fn page_title(title: &str, page: usize) -> String {
+        if page > 1 {
+            format!("{title}（第{page}页）")
+        } else {
+            title.to_string()
+        }
+    }
+
+    fn year(&self, index: usize, page: usize) -> Context {
         let site = self.input.site;
         let collection = &site.collections[index];
+        let size = site.config.paginate_by;
+        let items = &self.year_items[index];
+        let url = paginate::page_url(&collection.url, page);
         let mut context = self.base(
-            &collection.url,
-            Some(&collection.title),
+            &url,
+            Some(&Self::page_title(&collection.title, page)),
             collection.summary.as_deref().unwrap_or_default(),
             vec![home()],
         );
         let vocab = site.vocabulary(collection.year);
-        let groups: Vec<serde_json::Value> = vocab
-            .areas
-            .iter()
-            .filter_map(|area| {
-                let cards: Vec<&CardCtx> = site
-                    .cases
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.year == collection.year && c.area == area.id)
-                    .map(|(i, _)| &self.cards[i])
-                    .collect();
-                (!cards.is_empty()).then(|| serde_json::json!({"area": term_ref(self.input.taxonomies, Kind::Areas, &area.id), "cards": cards}))
+        // Every area of the year with its count and the page where its cases start.
+        let mut areas = Vec::new();
+        for (position, area) in vocab.areas.iter().enumerate() {
+            let Some(start) = items.iter().position(|&(a, _)| a == position) else {
+                continue;
+            };
+            let count = items[start..]
+                .iter()
+                .take_while(|&&(a, _)| a == position)
+                .count();
+            areas.push(serde_json::json!({
+                "area": term_ref(self.input.taxonomies, Kind::Areas, &area.id),
+                "count": count,
+                "url": paginate::page_url(&collection.url, start / size + 1),
+            }));
+        }
+        let on_page = items.iter().skip((page - 1) * size).take(size);
+        let mut groups: Vec<(usize, Vec<&CardCtx>)> = Vec::new();
+        for &(area, case) in on_page {
+            match groups.last_mut() {
+                Some((last, cards)) if *last == area => cards.push(&self.cards[case]),
+                _ => groups.push((area, vec![&self.cards[case]])),
+            }
+        }
+        let groups: Vec<serde_json::Value> = groups
+            .into_iter()
+            .map(|(position, cards)| {
+                let id = &vocab.areas[position].id;
+                let count = items.iter().filter(|&&(a, _)| a == position).count();
+                serde_json::json!({
+                    "area": term_ref(self.input.taxonomies, Kind::Areas, id),
+                    "count": count,
+                    "cards": cards,
+                })
             })
             .collect();
-        let count = site
-            .cases
-            .iter()
-            .filter(|c| c.year == collection.year)
-            .count();
-        context.insert("collection", &serde_json::json!({
-            "year": collection.year, "title": collection.title, "summary": collection.summary,
-            "date": date_string(collection.date), "content": collection.content.html, "count": count, "url": collection.url,
-        }));
+        context.insert(
+            "collection",
+            &serde_json::json!({
+                "year": collection.year, "title": collection.title, "summary": collection.summary,
+                "date": date_string(collection.date), "content": collection.content.html,
+                "count": items.len(), "url": collection.url,
+            }),
+        );
+        context.insert("areas", &areas);
         context.insert("groups", &groups);
+        context.insert(
+            "paginator",
+            &paginate::paginator(&collection.url, page, items.len(), size),
+        );
         context
     }
 
@@ -660,7 +727,8 @@ impl<'a> Renderer<'a> {
         context
     }
 
-    fn taxonomy_term(&self, taxonomy: &Taxonomy, term: &Term) -> Context {
+    fn taxonomy_term(&self, taxonomy: &Taxonomy, term: &Term, page: usize) -> Context {
+        let size = self.input.site.config.paginate_by;
         let title = format!("{}：{}", taxonomy.kind.title(), term.name);
         let crumbs = vec![
             home(),
@@ -669,11 +737,28 @@ impl<'a> Renderer<'a> {
                 url: taxonomy.url.clone(),
             },
         ];
-        let mut context = self.base(&term.url, Some(&title), "", crumbs);
+        let url = paginate::page_url(&term.url, page);
+        let mut context = self.base(&url, Some(&Self::page_title(&title, page)), "", crumbs);
         context.insert("taxonomy", &serde_json::json!({"kind": taxonomy.kind.slug(), "name": taxonomy.kind.title(), "url": taxonomy.url}));
         context.insert("term", &term_ctx(term));
-        let cards: Vec<&CardCtx> = term.cases.iter().map(|i| &self.cards[*i]).collect();
-        context.insert("cards", &cards);
+        // Cases are in site order (newest year first): group this page's cases by year.
+        let mut groups: Vec<(u16, Vec<&CardCtx>)> = Vec::new();
+        for &case in term.cases.iter().skip((page - 1) * size).take(size) {
+            let card = &self.cards[case];
+            match groups.last_mut() {
+                Some((year, cards)) if *year == card.year => cards.push(card),
+                _ => groups.push((card.year, vec![card])),
+            }
+        }
+        let groups: Vec<serde_json::Value> = groups
+            .into_iter()
+            .map(|(year, cards)| serde_json::json!({"year": year, "cards": cards}))
+            .collect();
+        context.insert("groups", &groups);
+        context.insert(
+            "paginator",
+            &paginate::paginator(&term.url, page, term.cases.len(), size),
+        );
         context
     }
 

@@ -7,12 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cache::{self, Fingerprinter, Key, MarkdownCache, OutputManifest, PageReuse};
 use crate::check;
 use crate::config::SiteConfig;
 use crate::content::{self, LoadOptions, Site};
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::fs::Output;
-use crate::markdown::Highlighter;
+use crate::markdown::{Highlighter, Markdown};
 use crate::render::{self, RenderInput, RenderStats, Theme};
 use crate::search::{self, SearchDoc};
 use crate::taxonomy::{self, Taxonomy};
@@ -57,10 +58,14 @@ pub fn search_docs(site: &Site) -> (Vec<SearchDoc>, Vec<usize>) {
 
 /// Related cases per case (indices into `site.cases`), from the search documents.
 fn related_cases(docs: &[SearchDoc], case_of_doc: &[usize]) -> Vec<Vec<usize>> {
-    let by_doc = search::related(docs, render::RELATED_CASES);
+    by_case(&search::related(docs, render::RELATED_CASES), case_of_doc)
+}
+
+/// Related documents per document, turned into related cases per case.
+fn by_case(by_doc: &[Vec<usize>], case_of_doc: &[usize]) -> Vec<Vec<usize>> {
     let mut related = vec![Vec::new(); case_of_doc.len()];
-    for (doc, list) in by_doc.into_iter().enumerate() {
-        related[case_of_doc[doc]] = list.into_iter().map(|d| case_of_doc[d]).collect();
+    for (doc, list) in by_doc.iter().enumerate() {
+        related[case_of_doc[doc]] = list.iter().map(|&d| case_of_doc[d]).collect();
     }
     related
 }
@@ -130,6 +135,8 @@ pub struct BuildReport {
     pub cases: usize,
     /// What was written.
     pub stats: RenderStats,
+    /// True when the search index and static export of the previous build were reused.
+    pub search_reused: bool,
     /// Where time went.
     pub timings: Timings,
 }
@@ -151,6 +158,15 @@ pub fn load_and_check(
     base_url: Option<&str>,
     highlighter: &Highlighter,
 ) -> Result<Checked> {
+    load_and_check_with(root, base_url, &Markdown::new(highlighter))
+}
+
+/// [`load_and_check`] with Markdown rendered by `markdown` (e.g. through the build cache).
+pub fn load_and_check_with(
+    root: &Path,
+    base_url: Option<&str>,
+    markdown: &Markdown<'_>,
+) -> Result<Checked> {
     let mut config = SiteConfig::load(root)?;
     if let Some(base_url) = base_url {
         config.base_url = if base_url.ends_with('/') {
@@ -160,7 +176,7 @@ pub fn load_and_check(
         };
     }
     let (site, mut diagnostics) =
-        content::load(root, &config, LoadOptions { drafts: true }, highlighter)?;
+        content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
     let taxonomies = taxonomy::build(&site);
     diagnostics.extend(check::check_site(root, &site, &taxonomies));
     diagnostics.sort_by(|a, b| {
@@ -176,12 +192,53 @@ pub fn load_and_check(
     })
 }
 
+/// The search side of the last build: the fingerprint of its search documents (the tantivy
+/// index in [`index_dir`] was built from them) and the related cases computed from them.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct SearchCache {
+    key: Key,
+    related: Vec<Vec<usize>>,
+}
+
+const SEARCH_CACHE_FILE: &str = "search.bin";
+
+impl SearchCache {
+    fn load(cache: &Path, key: Key) -> Option<SearchCache> {
+        let bytes = std::fs::read(cache.join(SEARCH_CACHE_FILE)).ok()?;
+        let cached: SearchCache = bincode::deserialize(&bytes).ok()?;
+        (cached.key == key).then_some(cached)
+    }
+
+    /// Forgets the record before the index is rebuilt, so that a build interrupted halfway
+    /// never leaves a record that does not match the index.
+    fn remove(cache: &Path) {
+        let _ = std::fs::remove_file(cache.join(SEARCH_CACHE_FILE));
+    }
+
+    fn save(&self, cache: &Path) {
+        if let Ok(bytes) = bincode::serialize(self) {
+            let _ = crate::fs::write(&cache.join(SEARCH_CACHE_FILE), &bytes);
+        }
+    }
+}
+
 /// Builds the site. On any content error nothing is written and every diagnostic is returned
 /// in [`Error::Content`].
+///
+/// Work whose inputs did not change since the last build is skipped (see [`crate::cache`]):
+/// Markdown bodies come from the cache, pages with an unchanged fingerprint are hard-linked
+/// from the previous output, and unchanged search documents keep their index, related cases
+/// and static export. The output is byte-identical to a build without a cache.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let cache_dir = cache::cache_dir(&options.root);
     let highlighter = Highlighter::new();
-    let checked = load_and_check(&options.root, options.base_url.as_deref(), &highlighter)?;
+    let markdown_cache = MarkdownCache::new(&cache_dir);
+    let markdown = Markdown {
+        highlighter: &highlighter,
+        cache: Some(&markdown_cache),
+    };
+    let checked = load_and_check_with(&options.root, options.base_url.as_deref(), &markdown)?;
     let load_done = Instant::now();
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = checked
         .diagnostics
@@ -201,38 +258,85 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(&options.root)?;
     let check_done = Instant::now();
 
+    // What the previous build into this output left, if its output is still there.
+    let previous = OutputManifest::load(&cache_dir, &options.out)
+        .filter(|_| options.out.join(OUTPUT_MARKER).is_file())
+        .unwrap_or_default();
     let (docs, case_of_doc) = search_docs(&site);
-    let related = related_cases(&docs, &case_of_doc);
+    let search_key = Fingerprinter::new("search").add_json(&docs).finish();
+    let index_path = index_dir(&options.root);
+    let cached_search = SearchCache::load(&cache_dir, search_key);
+    let reuse_index = cached_search.is_some() && search::SearchIndex::open(&index_path).is_ok();
+    let related_by_doc = match cached_search {
+        Some(cached) if reuse_index => cached.related,
+        _ => {
+            SearchCache::remove(&cache_dir);
+            search::related(&docs, render::RELATED_CASES)
+        }
+    };
+    let related = by_case(&related_by_doc, &case_of_doc);
     let related_done = Instant::now();
+
     let staging = Staging::new(&options.out)?;
     let output = Output::Disk(staging.path().to_path_buf());
+    let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
     let input = RenderInput {
         site: &site,
         taxonomies: &taxonomies,
         theme: &theme,
         highlighter: &highlighter,
         related: Some(&related),
+        reuse: Some(&reuse),
     };
     // Pages and the tantivy index are independent: build them side by side.
     let (rendered, indexed) = rayon::join(
         || timed(|| render::render_site(&input, &output)),
-        || timed(|| Ok(search::build_index(&docs, &index_dir(&options.root))?)),
+        || {
+            timed(|| {
+                Ok(if reuse_index {
+                    search::SearchIndex::open(&index_path)?
+                } else {
+                    search::build_index(&docs, &index_path)?
+                })
+            })
+        },
     );
     let (stats, pages_time) = rendered?;
     let (index, index_time) = indexed?;
     let export_start = Instant::now();
-    search::export_static(&index, &staging.path().join("search"))?;
+    let previous_search = options.out.join("search");
+    let search_reused = reuse_index
+        && previous.search == Some(search_key)
+        && link_tree(&previous_search, &output, "search")?;
+    if !search_reused {
+        search::export_static(&index, &staging.path().join("search"))?;
+    }
     let export_time = export_start.elapsed();
     output.write(
         OUTPUT_MARKER,
         b"This directory is written by biaogan build and replaced on every build.\n",
     )?;
+    // The manifest must never describe an output it did not come from.
+    OutputManifest::remove(&cache_dir);
     staging.commit()?;
+    OutputManifest {
+        out: options.out.clone(),
+        search: Some(search_key),
+        pages: reuse.into_pages(),
+    }
+    .save(&cache_dir);
+    SearchCache {
+        key: search_key,
+        related: related_by_doc,
+    }
+    .save(&cache_dir);
+    markdown_cache.prune();
     let finished = Instant::now();
     Ok(BuildReport {
         warnings,
         cases: site.cases.len(),
         stats,
+        search_reused,
         timings: Timings {
             load: load_done - started,
             check: check_done - load_done,
@@ -244,6 +348,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             total: finished - started,
         },
     })
+}
+
+/// Hard-links every file below `from` into `output` under `prefix`, except files this build
+/// has already written (the search page lives in `search/` too). False (and the caller writes
+/// the files itself) if `from` is missing or any link fails.
+fn link_tree(from: &Path, output: &Output, prefix: &str) -> Result<bool> {
+    if !from.is_dir() {
+        return Ok(false);
+    }
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let Ok(entry) = entry else {
+            return Ok(false);
+        };
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
+            let path = format!("{prefix}/{}", display_path(rel));
+            if !output.contains(&path) && !output.link(entry.path(), &path) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// Renders the site into memory (for tests and previews); same checks as [`build`].
@@ -279,6 +405,7 @@ pub fn build_in_memory_with_base_url(
         theme: &theme,
         highlighter: &highlighter,
         related: Some(&related),
+        reuse: None,
     };
     render::render_site(&input, &output)?;
     let index = search::build_index(&docs, &index_dir(root))?;

@@ -124,6 +124,37 @@ impl Output {
         }
     }
 
+    /// True if the site-relative `path` has been written.
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            Output::Disk(root) => join_relative(root, path).is_some_and(|p| p.exists()),
+            Output::Memory(files) => files
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .contains_key(path),
+        }
+    }
+
+    /// Hard-links the existing file `previous` (from an earlier output on the same file
+    /// system) to the site-relative `path`. Returns false, having written nothing, when that
+    /// is not possible (memory output, missing file); the caller then writes the file.
+    pub fn link(&self, previous: &Path, path: &str) -> bool {
+        match self {
+            Output::Disk(root) => {
+                let Some(target) = join_relative(root, path) else {
+                    return false;
+                };
+                if let Some(parent) = target.parent() {
+                    if fs::create_dir_all(parent).is_err() {
+                        return false;
+                    }
+                }
+                fs::hard_link(previous, &target).is_ok()
+            }
+            Output::Memory(_) => false,
+        }
+    }
+
     /// The files written so far, for a memory output (empty for disk).
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         match self {

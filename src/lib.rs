@@ -7,6 +7,7 @@
 //! and writes the output atomically.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;

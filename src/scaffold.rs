@@ -227,6 +227,10 @@ pub fn init_site(dir: &Path, year: u16) -> Result<Vec<PathBuf>> {
         &format!("---\ntitle: {year}年质量标杆典型经验\ndate: {year}-10-01\n---\n\n本年度遴选的质量标杆典型经验。\n"),
     )?;
     write(
+        ".gitignore",
+        "# biaogan build output and its cache (search index, rendered Markdown, page fingerprints)\n/public/\n/.biaogan/\n",
+    )?;
+    write(
         "content/about.md",
         "---\ntitle: 关于本站\n---\n\n本站汇集质量标杆典型经验，供企业学习交流。\n",
     )?;

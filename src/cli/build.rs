@@ -45,9 +45,11 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         eprintln!("{}\n", warning.render(color()));
     }
     eprintln!(
-        "built {} cases, {} pages and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s: related {:.2}s, pages {:.2}s beside index {:.2}s, search export {:.2}s){}",
+        "built {} cases, {} pages ({} reused{}) and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s: related {:.2}s, pages {:.2}s beside index {:.2}s, search export {:.2}s){}",
         report.cases,
         report.stats.pages,
+        report.stats.reused,
+        if report.search_reused { ", search unchanged" } else { "" },
         report.stats.files,
         biaogan::error::display_path(&options.out),
         report.timings.total.as_secs_f64(),

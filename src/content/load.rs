@@ -18,7 +18,7 @@ use crate::content::model::{
     Activity, Asset, Case, Collection, Page, Site, Workshop, WorkshopEntry,
 };
 use crate::error::{display_path, Diagnostic, Error, Result};
-use crate::markdown::{self, Highlighter, Rendered};
+use crate::markdown::{Markdown, Rendered};
 use crate::slug::{is_valid_slug, Slugger};
 use crate::vocab::{Kind, Vocabulary};
 use crate::yaml::YamlSource;
@@ -61,7 +61,7 @@ pub fn load(
     root: &Path,
     config: &SiteConfig,
     options: LoadOptions,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
 ) -> Result<(Site, Vec<Diagnostic>)> {
     let content = root.join(CONTENT_DIR);
     let mut diagnostics = Vec::new();
@@ -79,16 +79,7 @@ pub fn load(
         .map(|(year, path)| {
             let mut diags = Vec::new();
             let vocab = &vocabularies[year];
-            let case = load_case(
-                root,
-                path,
-                *year,
-                config,
-                vocab,
-                &slugger,
-                highlighter,
-                &mut diags,
-            );
+            let case = load_case(root, path, *year, config, vocab, &slugger, md, &mut diags);
             (case, diags)
         })
         .collect();
@@ -116,7 +107,7 @@ pub fn load(
             .find(|(y, _)| y == year)
             .map(|(_, p)| p.clone());
         let collection = match &source {
-            Some(path) => load_collection(root, path, *year, highlighter, &mut diagnostics),
+            Some(path) => load_collection(root, path, *year, md, &mut diagnostics),
             None => Some(Collection {
                 year: *year,
                 url: format!("{year}/"),
@@ -134,19 +125,19 @@ pub fn load(
     let mut workshops: Vec<Workshop> = inventory
         .workshops
         .iter()
-        .filter_map(|path| load_workshop(root, path, &references, highlighter, &mut diagnostics))
+        .filter_map(|path| load_workshop(root, path, &references, md, &mut diagnostics))
         .collect();
     workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut activities: Vec<Activity> = inventory
         .activities
         .iter()
-        .filter_map(|path| load_activity(root, path, &references, highlighter, &mut diagnostics))
+        .filter_map(|path| load_activity(root, path, &references, md, &mut diagnostics))
         .collect();
     activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut pages: Vec<Page> = inventory
         .pages
         .iter()
-        .filter_map(|path| load_page(root, path, options, highlighter, &mut diagnostics))
+        .filter_map(|path| load_page(root, path, options, md, &mut diagnostics))
         .collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     let assets = inventory
@@ -383,8 +374,8 @@ fn yaml_source<'a>(file: &'a SourceFile, split: &Split<'a>) -> YamlSource<'a> {
 }
 
 /// Renders a body and shifts the line numbers it reports to lines of the file.
-fn render_body(split: &Split<'_>, highlighter: &Highlighter) -> Rendered {
-    let mut rendered = markdown::render(split.body, highlighter);
+fn render_body(split: &Split<'_>, md: &Markdown<'_>) -> Rendered {
+    let mut rendered = md.render(split.body);
     let shift = split.body_first_line - 1;
     for link in &mut rendered.links {
         if link.line > 0 {
@@ -427,7 +418,7 @@ fn load_case(
     config: &SiteConfig,
     vocab: &Vocabulary,
     slugger: &Slugger,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Case> {
     let file = read_source(root, path, diagnostics)?;
@@ -575,7 +566,7 @@ fn load_case(
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    let content = render_body(&split, highlighter);
+    let content = render_body(&split, md);
     let bundle_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let assets = bundle_assets(&bundle_dir);
 
@@ -734,7 +725,7 @@ fn load_collection(
     root: &Path,
     path: &Path,
     year: u16,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Collection> {
     let file = read_source(root, path, diagnostics)?;
@@ -751,7 +742,7 @@ fn load_collection(
         title: meta.title,
         date,
         summary: meta.summary,
-        content: render_body(&split, highlighter),
+        content: render_body(&split, md),
         source: Some(file.rel.clone()),
     })
 }
@@ -860,7 +851,7 @@ fn load_workshop(
     root: &Path,
     path: &Path,
     index: &CaseIndex,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Workshop> {
     let file = read_source(root, path, diagnostics)?;
@@ -905,7 +896,7 @@ fn load_workshop(
         summary: meta.summary,
         agenda: meta.agenda,
         entries,
-        content: render_body(&split, highlighter),
+        content: render_body(&split, md),
     })
 }
 
@@ -913,7 +904,7 @@ fn load_activity(
     root: &Path,
     path: &Path,
     index: &CaseIndex,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Activity> {
     let file = read_source(root, path, diagnostics)?;
@@ -948,7 +939,7 @@ fn load_activity(
         host,
         cases,
         summary: meta.summary,
-        content: render_body(&split, highlighter),
+        content: render_body(&split, md),
     })
 }
 
@@ -956,7 +947,7 @@ fn load_page(
     root: &Path,
     path: &Path,
     options: LoadOptions,
-    highlighter: &Highlighter,
+    md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let file = read_source(root, path, diagnostics)?;
@@ -996,7 +987,7 @@ fn load_page(
         url,
         title: meta.title,
         summary: meta.summary,
-        content: render_body(&split, highlighter),
+        content: render_body(&split, md),
     })
 }
 

@@ -81,6 +81,34 @@ pub struct Rendered {
     pub text: String,
 }
 
+/// Renders Markdown bodies with a shared highlighter and, when building, a cache of earlier
+/// results ([`crate::cache::MarkdownCache`]): the output is the same either way.
+#[derive(Clone, Copy, Debug)]
+pub struct Markdown<'a> {
+    /// Syntax highlighting of code blocks.
+    pub highlighter: &'a Highlighter,
+    /// Earlier renderings, by body text.
+    pub cache: Option<&'a crate::cache::MarkdownCache>,
+}
+
+impl<'a> Markdown<'a> {
+    /// Rendering without a cache.
+    pub fn new(highlighter: &'a Highlighter) -> Markdown<'a> {
+        Markdown {
+            highlighter,
+            cache: None,
+        }
+    }
+
+    /// Renders `text` (see [`render`]).
+    pub fn render(&self, text: &str) -> Rendered {
+        match self.cache {
+            Some(cache) => cache.get_or_render(text, || render(text, self.highlighter)),
+            None => render(text, self.highlighter),
+        }
+    }
+}
+
 /// Deepest element nesting (Markdown elements plus every raw start tag) of a document whose
 /// raw HTML is sanitized. html5ever, under ammonia, does work proportional to the depth of
 /// open elements for many tags, so sanitizing deeply nested input takes quadratic time

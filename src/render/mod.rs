@@ -42,6 +42,8 @@ pub struct RenderInput<'a> {
     /// Related cases per case (indices), e.g. from the search index; `None` falls back to
     /// same-area cases.
     pub related: Option<&'a [Vec<usize>]>,
+    /// Pages of the previous build that may be reused instead of rendered.
+    pub reuse: Option<&'a crate::cache::PageReuse>,
 }
 
 /// What the render stage wrote.
@@ -51,6 +53,8 @@ pub struct RenderStats {
     pub pages: usize,
     /// Other files (assets, static files, feeds, redirects).
     pub files: usize,
+    /// Pages reused unchanged from the previous build (included in `pages`).
+    pub reused: usize,
 }
 
 /// One page to render.
@@ -84,6 +88,8 @@ struct Renderer<'a> {
     year_items: Vec<Vec<(usize, usize)>>,
     activities_of_case: HashMap<usize, Vec<usize>>,
     build_year: i32,
+    /// Pages reused from the previous build.
+    reused: std::sync::atomic::AtomicUsize,
 }
 
 /// Renders every page and file of the site into `output`.
@@ -177,7 +183,11 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
         )?;
         files += 3;
     }
-    Ok(RenderStats { pages, files })
+    Ok(RenderStats {
+        pages,
+        files,
+        reused: renderer.reused.into_inner(),
+    })
 }
 
 /// Output file of an alias: a directory alias gets an `index.html`.
@@ -358,6 +368,7 @@ impl<'a> Renderer<'a> {
             years,
             cards,
             year_items,
+            reused: std::sync::atomic::AtomicUsize::new(0),
             activities_of_case,
             build_year: chrono::Local::now()
                 .naive_local()
@@ -492,6 +503,16 @@ impl<'a> Renderer<'a> {
                 self.activity(*i),
             ),
         };
+        if let Some(reuse) = self.input.reuse {
+            let key = reuse.key(template, &context.clone().into_json());
+            if let Some(previous) = reuse.previous_file(&path, key) {
+                if output.link(&previous, &path) {
+                    self.reused
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
         let html = self
             .input
             .theme

@@ -31,6 +31,9 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files by output path below `static/`, e.g. `style.css`.
     pub static_files: BTreeMap<String, StaticSource>,
+    /// Fingerprint of every template's name and text (pages are reused only from a build
+    /// with the same templates).
+    pub fingerprint: crate::cache::Key,
 }
 
 impl Theme {
@@ -92,7 +95,15 @@ impl Theme {
             page: None,
             message: error_chain(&error),
         })?;
-        Ok(Theme { tera, static_files })
+        let mut fingerprint = crate::cache::Fingerprinter::new("templates");
+        for (name, (_, text)) in &sources {
+            fingerprint.add(name.as_bytes()).add(text.as_bytes());
+        }
+        Ok(Theme {
+            tera,
+            static_files,
+            fingerprint: fingerprint.finish(),
+        })
     }
 
     /// Whether a template of that name exists.

@@ -1,0 +1,311 @@
+//! The build cache under `.biaogan/cache/`: results of expensive, pure steps, keyed by a
+//! fingerprint of everything they depend on, so that a build with nothing changed skips the
+//! work and a build after an edit redoes only what the edit touched.
+//!
+//! - Markdown: one file per rendered body (`markdown/<key>.bin`), key = the body text.
+//! - Pages: the manifest of the last build (`output.bin`): for each page, the fingerprint of its
+//!   template set and full template context. A page whose fingerprint is unchanged is
+//!   hard-linked from the previous output instead of rendered.
+//! - Search: the fingerprint of the search documents the index, related cases and static
+//!   export were made from, with the related cases themselves.
+//!
+//! Every fingerprint includes [`BUILD_ID`] (a hash of biaogan's own sources), so a cache
+//! written by another biaogan is never trusted. The cache is an optimisation only: a missing,
+//! unreadable or corrupt file is a miss, and the output is byte-identical either way (a test
+//! compares an incremental build with a cold one).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::markdown::Rendered;
+
+/// Identifies the biaogan that wrote a cache: a hash of its sources and lock file.
+pub const BUILD_ID: &str = env!("BIAOGAN_SOURCE_HASH");
+
+/// The cache directory of the site at `root`.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".biaogan").join("cache")
+}
+
+/// A 128-bit fingerprint.
+pub type Key = u128;
+
+/// Incremental fingerprinting; starts from [`BUILD_ID`] and a domain name.
+pub struct Fingerprinter(Xxh3);
+
+impl Fingerprinter {
+    /// A fingerprint for values of one kind (`domain`), e.g. `"page"`.
+    pub fn new(domain: &str) -> Fingerprinter {
+        let mut hasher = Xxh3::new();
+        hasher.update(BUILD_ID.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(domain.as_bytes());
+        hasher.update(&[0]);
+        Fingerprinter(hasher)
+    }
+
+    /// Adds bytes, length-prefixed so that `("ab", "c")` and `("a", "bc")` differ.
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds the JSON serialization of `value`.
+    pub fn add_json<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        // Writing into the hasher cannot fail; a value that cannot be serialized adds a
+        // marker that never equals real JSON, which only costs a cache miss.
+        if serde_json::to_writer(&mut *self, value).is_err() {
+            self.0.update(b"\0unserializable");
+        }
+        self.0.update(&[0]);
+        self
+    }
+
+    /// The fingerprint.
+    pub fn finish(&self) -> Key {
+        self.0.digest128()
+    }
+}
+
+impl Write for Fingerprinter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Rendered Markdown bodies by the fingerprint of their text.
+#[derive(Debug)]
+pub struct MarkdownCache {
+    dir: PathBuf,
+    used: Mutex<HashSet<Key>>,
+}
+
+impl MarkdownCache {
+    /// The Markdown cache of the cache directory `cache`.
+    pub fn new(cache: &Path) -> MarkdownCache {
+        MarkdownCache {
+            dir: cache.join("markdown"),
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn path(&self, key: Key) -> PathBuf {
+        self.dir.join(format!("{key:032x}.bin"))
+    }
+
+    /// The cached rendering of `text`, or `render()` (then stored).
+    pub fn get_or_render(&self, text: &str, render: impl FnOnce() -> Rendered) -> Rendered {
+        let key = Fingerprinter::new("markdown").add(text.as_bytes()).finish();
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key);
+        let path = self.path(key);
+        if let Some(rendered) = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| bincode::deserialize::<Rendered>(&bytes).ok())
+        {
+            return rendered;
+        }
+        let rendered = render();
+        if let Ok(bytes) = bincode::serialize(&rendered) {
+            // A cache that cannot be written only makes the next build slower.
+            let _ = write_atomically(&path, &bytes);
+        }
+        rendered
+    }
+
+    /// Removes the entries this build did not use (edited or deleted bodies).
+    pub fn prune(&self) {
+        let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let keep = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".bin"))
+                .and_then(|hex| Key::from_str_radix(hex, 16).ok())
+                .is_some_and(|key| used.contains(&key));
+            if !keep {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// What the last successful build wrote: the record that lets the next build reuse files.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct OutputManifest {
+    /// The output directory, as given.
+    pub out: PathBuf,
+    /// Fingerprint of the search documents behind `search/` in that output.
+    pub search: Option<Key>,
+    /// Page path → fingerprint of its template set and context.
+    pub pages: HashMap<String, Key>,
+}
+
+const MANIFEST_FILE: &str = "output.bin";
+
+impl OutputManifest {
+    /// The manifest in `cache`, if it describes the output directory `out`.
+    pub fn load(cache: &Path, out: &Path) -> Option<OutputManifest> {
+        let bytes = std::fs::read(cache.join(MANIFEST_FILE)).ok()?;
+        let manifest: OutputManifest = bincode::deserialize(&bytes).ok()?;
+        (manifest.out == out).then_some(manifest)
+    }
+
+    /// Stores the manifest in `cache` (best effort: a cache that cannot be written only makes
+    /// the next build slower).
+    pub fn save(&self, cache: &Path) {
+        if let Ok(bytes) = bincode::serialize(self) {
+            let _ = write_atomically(&cache.join(MANIFEST_FILE), &bytes);
+        }
+    }
+
+    /// Forgets the manifest, before the output it describes is replaced.
+    pub fn remove(cache: &Path) {
+        let _ = std::fs::remove_file(cache.join(MANIFEST_FILE));
+    }
+}
+
+/// Pages of the previous output that may be reused, and the fingerprints of this build's.
+#[derive(Debug)]
+pub struct PageReuse {
+    previous_out: PathBuf,
+    previous: HashMap<String, Key>,
+    current: Mutex<HashMap<String, Key>>,
+    theme: Key,
+}
+
+impl PageReuse {
+    /// Reuse from `previous` (may be empty), whose pages are in `previous_out`; `theme` is
+    /// the fingerprint of the template set.
+    pub fn new(previous_out: PathBuf, previous: HashMap<String, Key>, theme: Key) -> PageReuse {
+        PageReuse {
+            previous_out,
+            previous,
+            current: Mutex::new(HashMap::new()),
+            theme,
+        }
+    }
+
+    /// The fingerprint of a page rendered with `template` from `context`.
+    pub fn key<T: Serialize + ?Sized>(&self, template: &str, context: &T) -> Key {
+        Fingerprinter::new("page")
+            .add(&self.theme.to_le_bytes())
+            .add(template.as_bytes())
+            .add_json(context)
+            .finish()
+    }
+
+    /// Records that `path` was produced with fingerprint `key`; returns the previous output's
+    /// copy of it when that was produced with the same fingerprint.
+    pub fn previous_file(&self, path: &str, key: Key) -> Option<PathBuf> {
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string(), key);
+        (self.previous.get(path) == Some(&key))
+            .then(|| crate::fs::join_relative(&self.previous_out, path))
+            .flatten()
+    }
+
+    /// The fingerprints of this build's pages.
+    pub fn into_pages(self) -> HashMap<String, Key> {
+        self.current.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_separate_fields_and_domains() {
+        let ab_c = Fingerprinter::new("x").add(b"ab").add(b"c").finish();
+        let a_bc = Fingerprinter::new("x").add(b"a").add(b"bc").finish();
+        let other = Fingerprinter::new("y").add(b"ab").add(b"c").finish();
+        assert_ne!(ab_c, a_bc);
+        assert_ne!(ab_c, other);
+        assert_eq!(ab_c, Fingerprinter::new("x").add(b"ab").add(b"c").finish());
+    }
+
+    #[test]
+    fn markdown_cache_renders_once_and_prunes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = MarkdownCache::new(dir.path());
+        let rendered = Rendered {
+            html: "<p>一</p>".into(),
+            ..Rendered::default()
+        };
+        assert_eq!(cache.get_or_render("一", || rendered.clone()), rendered);
+        let again = MarkdownCache::new(dir.path());
+        let cached = again.get_or_render("一", || panic!("rendered twice"));
+        assert_eq!(cached, rendered);
+        // A build that no longer has the body drops it.
+        let later = MarkdownCache::new(dir.path());
+        later.get_or_render("二", Rendered::default);
+        later.prune();
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("markdown"))
+                .unwrap()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn corrupt_entries_are_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = MarkdownCache::new(dir.path());
+        cache.get_or_render("三", Rendered::default);
+        for entry in std::fs::read_dir(dir.path().join("markdown")).unwrap() {
+            std::fs::write(entry.unwrap().path(), b"\xff\xff\xff").unwrap();
+        }
+        let fresh = Rendered {
+            html: "x".into(),
+            ..Rendered::default()
+        };
+        assert_eq!(
+            MarkdownCache::new(dir.path()).get_or_render("三", || fresh.clone()),
+            fresh
+        );
+    }
+
+    #[test]
+    fn manifest_belongs_to_one_output_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = OutputManifest {
+            out: PathBuf::from("public"),
+            search: Some(7),
+            pages: HashMap::from([("index.html".to_string(), 1)]),
+        };
+        manifest.save(dir.path());
+        assert!(OutputManifest::load(dir.path(), Path::new("public")).is_some());
+        assert!(OutputManifest::load(dir.path(), Path::new("elsewhere")).is_none());
+        OutputManifest::remove(dir.path());
+        assert!(OutputManifest::load(dir.path(), Path::new("public")).is_none());
+    }
+}

@@ -24,9 +24,9 @@ const MARKER: &str = "biaogan-search.json";
 /// Format version of the index (bump when the schema or the tokenizers change).
 pub(crate) const FORMAT: u32 = 2;
 /// Indexing threads (the spec's target machine has two cores).
-const WRITER_THREADS: usize = 2;
+const WRITER_THREADS: usize = 1;
 /// Total indexing memory budget, shared by the writer threads.
-const WRITER_MEMORY: usize = 128 << 20;
+const WRITER_MEMORY: usize = 192 << 20;
 
 /// Fields of the schema.
 #[derive(Clone, Debug)]

@@ -270,7 +270,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let search_key = Fingerprinter::new("search").add_json(&docs).finish();
     let index_path = index_dir(&options.root);
     let cached_search = SearchCache::load(&cache_dir, search_key);
-    let reuse_index = cached_search.is_some() && search::SearchIndex::open(&index_path).is_ok();
+    // The index of the previous build, if it was built from the same documents.
+    let previous_index = cached_search
+        .as_ref()
+        .and_then(|_| search::SearchIndex::open(&index_path).ok());
+    let reuse_index = previous_index.is_some();
     let related_by_doc = match cached_search {
         Some(cached) if reuse_index => cached.related,
         _ => {
@@ -296,12 +300,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (rendered, indexed) = rayon::join(
         || timed(|| render::render_site(&input, &output)),
         || {
-            timed(|| {
-                Ok(if reuse_index {
-                    search::SearchIndex::open(&index_path)?
-                } else {
-                    search::build_index(&docs, &index_path)?
-                })
+            timed(|| match previous_index {
+                Some(index) => Ok(index),
+                None => Ok(search::build_index(&docs, &index_path)?),
             })
         },
     );

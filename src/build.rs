@@ -171,6 +171,21 @@ pub fn load_and_check_with(
     base_url: Option<&str>,
     markdown: &Markdown<'_>,
 ) -> Result<Checked> {
+    let config = load_config(root, base_url)?;
+    let (site, mut diagnostics) =
+        content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
+    let taxonomies = taxonomy::build(&site);
+    diagnostics.extend(check::check_site(root, &site, &taxonomies));
+    sort_diagnostics(&mut diagnostics);
+    Ok(Checked {
+        site,
+        taxonomies,
+        diagnostics,
+    })
+}
+
+/// Reads `site.yaml`, with `base_url` (if given) overriding its `base_url`.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
     let mut config = SiteConfig::load(root)?;
     if let Some(base_url) = base_url {
         config.base_url = if base_url.ends_with('/') {
@@ -179,21 +194,7 @@ pub fn load_and_check_with(
             format!("{base_url}/")
         };
     }
-    let (site, mut diagnostics) =
-        content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
-    let taxonomies = taxonomy::build(&site);
-    diagnostics.extend(check::check_site(root, &site, &taxonomies));
-    diagnostics.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.file.cmp(&b.file))
-            .then(a.line.cmp(&b.line))
-    });
-    Ok(Checked {
-        site,
-        taxonomies,
-        diagnostics,
-    })
+    Ok(config)
 }
 
 /// The search side of the last build: the fingerprint of its search documents (the tantivy
@@ -390,30 +391,134 @@ pub fn build_in_memory_with_base_url(
     base_url: Option<&str>,
 ) -> Result<(Output, Vec<Diagnostic>)> {
     let highlighter = Highlighter::new();
-    let checked = load_and_check(root, base_url, &highlighter)?;
-    if checked.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Content(checked.diagnostics));
+    let built = build_model_in_memory(
+        root,
+        &MemoryOptions {
+            drafts,
+            base_url,
+            index_dir: &index_dir(root),
+        },
+        &Markdown::new(&highlighter),
+    )?;
+    let diagnostics = built.diagnostics();
+    Ok((built.output, diagnostics))
+}
+
+/// What [`build_model_in_memory`] builds, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryOptions<'a> {
+    /// Publish drafts too.
+    pub drafts: bool,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<&'a str>,
+    /// Where the tantivy index is written.
+    pub index_dir: &'a Path,
+}
+
+/// A site built into memory together with the model it was rendered from, so that a preview
+/// can later re-render the pages one edited case affects.
+#[derive(Debug)]
+pub struct MemoryBuild {
+    /// Every file of the site.
+    pub output: Output,
+    /// The loaded site, drafts included (what the checks see).
+    pub loaded: Site,
+    /// Taxonomies of [`MemoryBuild::loaded`].
+    pub loaded_taxonomies: Vec<Taxonomy>,
+    /// The published site, when it differs from `loaded` (drafts left out).
+    pub published: Option<Site>,
+    /// Taxonomies of the published site (when `published` is `Some`).
+    pub published_taxonomies: Vec<Taxonomy>,
+    /// Related cases per published case.
+    pub related: Vec<Vec<usize>>,
+    /// The theme the pages were rendered with.
+    pub theme: Theme,
+    /// Diagnostics of loading the content, by file (warnings only: errors fail the build).
+    pub load_diagnostics: Vec<Diagnostic>,
+    /// Diagnostics of the site-wide checks (warnings only).
+    pub check_diagnostics: Vec<Diagnostic>,
+}
+
+impl MemoryBuild {
+    /// The site that was rendered.
+    pub fn published(&self) -> (&Site, &[Taxonomy]) {
+        match &self.published {
+            Some(site) => (site, &self.published_taxonomies),
+            None => (&self.loaded, &self.loaded_taxonomies),
+        }
     }
-    let mut site = if drafts {
-        checked.site
-    } else {
-        checked.site.without_drafts()
-    };
-    let taxonomies = taxonomy::build(&site);
+
+    /// Every diagnostic, in the order [`load_and_check`] reports them.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .load_diagnostics
+            .iter()
+            .chain(&self.check_diagnostics)
+            .cloned()
+            .collect();
+        sort_diagnostics(&mut all);
+        all
+    }
+}
+
+/// Orders diagnostics: errors first, then by file and line.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+}
+
+/// Builds the site into memory (pages, tantivy index in `options.index_dir`, static search
+/// export under `search/`) and keeps the model. Same checks as [`build`]; no cache.
+pub fn build_model_in_memory(
+    root: &Path,
+    options: &MemoryOptions<'_>,
+    markdown: &Markdown<'_>,
+) -> Result<MemoryBuild> {
+    let config = load_config(root, options.base_url)?;
+    let (mut loaded, load_diagnostics) =
+        content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
+    let loaded_taxonomies = taxonomy::build(&loaded);
+    let check_diagnostics = check::check_site(root, &loaded, &loaded_taxonomies);
+    if load_diagnostics
+        .iter()
+        .chain(&check_diagnostics)
+        .any(Diagnostic::is_error)
+    {
+        let mut all: Vec<Diagnostic> = load_diagnostics
+            .into_iter()
+            .chain(check_diagnostics)
+            .collect();
+        sort_diagnostics(&mut all);
+        return Err(Error::Content(all));
+    }
+    let has_drafts = !options.drafts && loaded.cases.iter().any(|c| c.draft);
+    let mut published = has_drafts.then(|| loaded.clone().without_drafts());
+    let published_taxonomies = published.as_ref().map(taxonomy::build).unwrap_or_default();
     let theme = Theme::load(root)?;
     let output = Output::memory();
-    let (docs, case_of_doc) = search_docs(&mut site);
+    // The body text moves into the search documents; nothing after this needs it.
+    let site = published.as_mut().unwrap_or(&mut loaded);
+    let (docs, case_of_doc) = search_docs(site);
     let related = related_cases(&docs, &case_of_doc);
     let input = RenderInput {
-        site: &site,
-        taxonomies: &taxonomies,
+        site,
+        taxonomies: if has_drafts {
+            &published_taxonomies
+        } else {
+            &loaded_taxonomies
+        },
         theme: &theme,
-        highlighter: &highlighter,
+        highlighter: markdown.highlighter,
         related: Some(&related),
         reuse: None,
     };
     render::render_site(&input, &output)?;
-    let index = search::build_index(&docs, &index_dir(root))?;
+    let index = search::build_index(&docs, options.index_dir)?;
+    drop(docs);
     let exported = tempfile::tempdir().map_err(|source| Error::Io {
         action: "create temporary directory",
         path: std::env::temp_dir(),
@@ -434,7 +539,17 @@ pub fn build_in_memory_with_base_url(
             )?;
         }
     }
-    Ok((output, checked.diagnostics))
+    Ok(MemoryBuild {
+        output,
+        loaded,
+        loaded_taxonomies,
+        published,
+        published_taxonomies,
+        related,
+        theme,
+        load_diagnostics,
+        check_diagnostics,
+    })
 }
 
 /// A temporary directory next to the output, swapped in by [`Staging::commit`]. Dropped

@@ -5,7 +5,7 @@
 //! `build` both call it; only `build` goes on to write).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use percent_encoding::percent_decode_str;
 
@@ -19,13 +19,38 @@ use crate::vocab::Kind;
 /// `root` is the site directory the sources are relative to (files are re-read only to quote
 /// the offending line).
 pub fn check_site(root: &Path, site: &Site, taxonomies: &[Taxonomy]) -> Vec<Diagnostic> {
+    check_scoped(root, site, taxonomies, None)
+}
+
+/// The diagnostics [`check_site`] reports for the files in `files` (site-relative sources),
+/// computed from those files' links and data only, for a preview that reloads one edited
+/// case. Exact as long as nothing the other files are checked against changed: the edited
+/// cases' URLs, regions, enterprises and heading ids.
+pub fn check_files(
+    root: &Path,
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    files: &[PathBuf],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = check_scoped(root, site, taxonomies, Some(files));
+    diagnostics.retain(|d| files.contains(&d.file));
+    diagnostics
+}
+
+fn check_scoped(
+    root: &Path,
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    only: Option<&[PathBuf]>,
+) -> Vec<Diagnostic> {
+    let in_scope = |source: &Path| only.is_none_or(|files| files.iter().any(|f| f == source));
     let mut diagnostics = Vec::new();
     check_quotas(root, site, &mut diagnostics);
     check_duplicates(root, site, &mut diagnostics);
-    check_private(root, site, &mut diagnostics);
+    check_private(root, site, &in_scope, &mut diagnostics);
     let paths = known_paths(site, taxonomies);
-    check_links(root, site, &paths, &mut diagnostics);
-    check_html_warnings(site, &mut diagnostics);
+    check_links(root, site, &paths, &in_scope, &mut diagnostics);
+    check_html_warnings(site, &in_scope, &mut diagnostics);
     diagnostics
 }
 
@@ -228,8 +253,13 @@ pub fn credit_code_problem(code: &str) -> Option<String> {
 }
 
 /// Private data formats and the notice's eligibility rule (three profitable years).
-fn check_private(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    for case in &site.cases {
+fn check_private(
+    root: &Path,
+    site: &Site,
+    in_scope: &dyn Fn(&Path) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for case in site.cases.iter().filter(|c| in_scope(&c.source)) {
         let Some(private) = &case.private else {
             continue;
         };
@@ -374,19 +404,15 @@ fn check_links(
     root: &Path,
     site: &Site,
     paths: &HashSet<String>,
+    in_scope: &dyn Fn(&Path) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let ids: HashMap<&str, HashSet<&str>> = site
+    // Pages with sections, by URL; a link's fragment is looked up in its target's headings.
+    let sections: HashMap<&str, &Rendered> = site
         .cases
         .iter()
         .map(|c| (c.url.as_str(), &c.content))
         .chain(site.pages.iter().map(|p| (p.url.as_str(), &p.content)))
-        .map(|(url, content)| {
-            (
-                url,
-                content.headings.iter().map(|h| h.id.as_str()).collect(),
-            )
-        })
         .collect();
     let sources = site
         .cases
@@ -411,7 +437,8 @@ fn check_links(
             site.collections
                 .iter()
                 .filter_map(|c| c.source.as_ref().map(|s| (s, c.url.as_str(), &c.content))),
-        );
+        )
+        .filter(|(source, _, _)| in_scope(source));
     for (source, url, content) in sources {
         let mut text: Option<String> = None;
         for link in &content.links {
@@ -477,9 +504,9 @@ fn check_links(
                 ));
                 continue;
             }
-            if let (Some(fragment), Some(known)) = (fragment, ids.get(target.as_str())) {
+            if let (Some(fragment), Some(target_page)) = (fragment, sections.get(target.as_str())) {
                 if !fragment.is_empty()
-                    && !known.contains(fragment.as_str())
+                    && !target_page.headings.iter().any(|h| h.id == fragment)
                     && !fragment.starts_with("fn")
                 {
                     let d = Diagnostic::warning(
@@ -527,14 +554,19 @@ fn locate_link(
 }
 
 /// Raw HTML removed by the sanitizer, reported as warnings.
-fn check_html_warnings(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+fn check_html_warnings(
+    site: &Site,
+    in_scope: &dyn Fn(&Path) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let contents = site
         .cases
         .iter()
         .map(|c| (&c.source, &c.content))
         .chain(site.pages.iter().map(|p| (&p.source, &p.content)))
         .chain(site.workshops.iter().map(|w| (&w.source, &w.content)))
-        .chain(site.activities.iter().map(|a| (&a.source, &a.content)));
+        .chain(site.activities.iter().map(|a| (&a.source, &a.content)))
+        .filter(|(source, _)| in_scope(source));
     for (source, content) in contents {
         push_html_warnings(source, content, diagnostics);
     }

@@ -165,6 +165,41 @@ pub fn load(
     Ok((site, diagnostics))
 }
 
+/// Loads the single case whose source is `path` (`<root>/content/<year>/<企业名称>/index.md`),
+/// as [`load`] would load it, for previews that reload one edited file. `None` if `path` is
+/// not where a case lives (the caller then loads the whole site); the case itself is `None`
+/// when the file has errors, which are among the diagnostics.
+pub fn load_case_file(
+    root: &Path,
+    config: &SiteConfig,
+    path: &Path,
+    md: &Markdown<'_>,
+) -> Option<(Option<Case>, Vec<Diagnostic>)> {
+    let rel = path.strip_prefix(root.join(CONTENT_DIR)).ok()?;
+    let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
+    let [year, folder, name] = parts.as_slice() else {
+        return None;
+    };
+    if *name != "index.md" || folder.to_string_lossy().starts_with('.') {
+        return None;
+    }
+    let year = parse_year(&year.to_string_lossy())?;
+    let vocab = config.vocabulary(year);
+    let slugger = Slugger::new(&config.pinyin);
+    let mut diagnostics = Vec::new();
+    let case = load_case(
+        root,
+        path,
+        year,
+        config,
+        &vocab,
+        &slugger,
+        md,
+        &mut diagnostics,
+    );
+    Some((case, diagnostics))
+}
+
 /// Walks `content/` and classifies every file.
 fn walk(root: &Path, content: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Inventory> {
     let mut inventory = Inventory::default();

@@ -7,5 +7,5 @@ pub mod front_matter;
 mod load;
 pub mod model;
 
-pub use load::{load, normalize_alias, LoadOptions, CONTENT_DIR, MAX_FILE_BYTES};
+pub use load::{load, load_case_file, normalize_alias, LoadOptions, CONTENT_DIR, MAX_FILE_BYTES};
 pub use model::{Activity, Asset, Case, Collection, Page, Site, Workshop, WorkshopEntry};

@@ -11,6 +11,7 @@ pub mod qr;
 pub mod theme;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -82,18 +83,56 @@ struct Renderer<'a> {
     site_ctx: SiteCtx,
     nav: Vec<LinkCtx>,
     years: Vec<YearCtx>,
-    cards: Vec<CardCtx>,
+    /// Cards of the cases, made when a page first needs them (a preview renders one page).
+    cards: Vec<OnceLock<CardCtx>>,
+    /// Tag → term id, made on first use.
+    tag_ids: OnceLock<HashMap<String, String>>,
     /// Per collection, its cases in list order (focus area, then case order), each with the
-    /// position of its area in the year's vocabulary.
-    year_items: Vec<Vec<(usize, usize)>>,
+    /// position of its area in the year's vocabulary; made on first use.
+    year_items: OnceLock<Vec<Vec<(usize, usize)>>>,
     activities_of_case: HashMap<usize, Vec<usize>>,
     build_year: i32,
     /// Pages reused from the previous build.
     reused: std::sync::atomic::AtomicUsize,
 }
 
+/// Which pages and files a render writes.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    /// Every page and file of the site.
+    All,
+    /// Only the pages of these cases (indices into `site.cases`).
+    Cases(&'a [usize]),
+    /// Every page and file except case pages and case bundle assets, and the pages of these
+    /// cases: what changes when a case's title, summary or terms change.
+    ListsAnd(&'a [usize]),
+}
+
+impl Selection<'_> {
+    fn case(&self, index: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Cases(cases) | Selection::ListsAnd(cases) => cases.contains(&index),
+        }
+    }
+
+    fn lists(&self) -> bool {
+        !matches!(self, Selection::Cases(_))
+    }
+}
+
 /// Renders every page and file of the site into `output`.
 pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderStats> {
+    render_selected(input, output, Selection::All)
+}
+
+/// Renders the pages and files `selection` names into `output` (a preview re-renders only
+/// what an edit affects). The files are those [`render_site`] writes at the same paths.
+pub fn render_selected(
+    input: &RenderInput<'_>,
+    output: &Output,
+    selection: Selection<'_>,
+) -> Result<RenderStats> {
     let renderer = Renderer::new(input);
     let site = input.site;
     let mut jobs = vec![
@@ -106,7 +145,12 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
         jobs.push(Job::Search);
     }
     let page_size = site.config.paginate_by;
-    for (i, items) in renderer.year_items.iter().enumerate() {
+    let year_items: &[Vec<(usize, usize)>] = if selection.lists() {
+        renderer.year_items()
+    } else {
+        &[]
+    };
+    for (i, items) in year_items.iter().enumerate() {
         let pages = paginate::page_count(items.len(), page_size);
         jobs.extend((1..=pages).map(|page| Job::Year(i, page)));
     }
@@ -124,13 +168,28 @@ pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<RenderSta
             jobs.extend((1..=pages).map(|page| Job::TaxonomyTerm(taxonomy, term, page)));
         }
     }
+    jobs.retain(|job| match job {
+        Job::Case(i) => selection.case(*i),
+        _ => selection.lists(),
+    });
     jobs.par_iter()
         .try_for_each(|job| renderer.render_job(job, output))?;
     let pages = jobs.len();
+    if !selection.lists() {
+        return Ok(RenderStats {
+            pages,
+            files: 0,
+            reused: renderer.reused.into_inner(),
+        });
+    }
 
     let mut files = 0;
     for case in &site.cases {
-        for asset in &case.assets {
+        let assets: &[String] = match selection {
+            Selection::All => &case.assets,
+            _ => &[],
+        };
+        for asset in assets {
             output.copy(
                 &case.bundle_dir.join(asset),
                 &format!("{}{asset}", case.url),
@@ -311,28 +370,7 @@ impl<'a> Renderer<'a> {
                 url: "about/".to_string(),
             });
         }
-        let term_ref = |kind: Kind, id: &str| -> TermRef { term_ref(input.taxonomies, kind, id) };
-        let tag_ids = crate::taxonomy::tag_ids(site);
-        let cards = site
-            .cases
-            .iter()
-            .map(|case| CardCtx {
-                title: case.title.clone(),
-                enterprise: case.enterprise.clone(),
-                url: case.url.clone(),
-                summary: case.summary.clone(),
-                year: case.year,
-                number: case.number,
-                area: term_ref(Kind::Areas, &case.area),
-                region: term_ref(Kind::Regions, &case.region),
-                tags: case
-                    .tags
-                    .iter()
-                    .filter_map(|t| tag_ids.get(t))
-                    .map(|id| term_ref(Kind::Tags, id))
-                    .collect(),
-            })
-            .collect();
+        let cards = site.cases.iter().map(|_| OnceLock::new()).collect();
         let mut activities_of_case: HashMap<usize, Vec<usize>> = HashMap::new();
         for (index, activity) in site.activities.iter().enumerate() {
             for case in activity.host.iter().chain(&activity.cases) {
@@ -342,32 +380,14 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let year_items = site
-            .collections
-            .iter()
-            .map(|collection| {
-                let areas = &site.vocabulary(collection.year).areas;
-                let mut items: Vec<(usize, usize)> = site
-                    .cases
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, case)| case.year == collection.year)
-                    .filter_map(|(i, case)| {
-                        let area = areas.iter().position(|a| a.id == case.area)?;
-                        Some((area, i))
-                    })
-                    .collect();
-                items.sort_by_key(|&(area, i)| (area, i));
-                items
-            })
-            .collect();
         Renderer {
             input,
             site_ctx,
             nav,
             years,
             cards,
-            year_items,
+            tag_ids: OnceLock::new(),
+            year_items: OnceLock::new(),
             reused: std::sync::atomic::AtomicUsize::new(0),
             activities_of_case,
             build_year: chrono::Local::now()
@@ -378,6 +398,58 @@ impl<'a> Renderer<'a> {
                 .parse()
                 .unwrap_or(2026),
         }
+    }
+
+    /// The card of case `index`.
+    fn card(&self, index: usize) -> &CardCtx {
+        self.cards[index].get_or_init(|| {
+            let taxonomies = self.input.taxonomies;
+            let case = &self.input.site.cases[index];
+            let tag_ids = self
+                .tag_ids
+                .get_or_init(|| crate::taxonomy::tag_ids(self.input.site));
+            CardCtx {
+                title: case.title.clone(),
+                enterprise: case.enterprise.clone(),
+                url: case.url.clone(),
+                summary: case.summary.clone(),
+                year: case.year,
+                number: case.number,
+                area: term_ref(taxonomies, Kind::Areas, &case.area),
+                region: term_ref(taxonomies, Kind::Regions, &case.region),
+                tags: case
+                    .tags
+                    .iter()
+                    .filter_map(|t| tag_ids.get(t))
+                    .map(|id| term_ref(taxonomies, Kind::Tags, id))
+                    .collect(),
+            }
+        })
+    }
+
+    /// Per collection, its cases in list order.
+    fn year_items(&self) -> &[Vec<(usize, usize)>] {
+        self.year_items.get_or_init(|| {
+            let site = self.input.site;
+            site.collections
+                .iter()
+                .map(|collection| {
+                    let areas = &site.vocabulary(collection.year).areas;
+                    let mut items: Vec<(usize, usize)> = site
+                        .cases
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, case)| case.year == collection.year)
+                        .filter_map(|(i, case)| {
+                            let area = areas.iter().position(|a| a.id == case.area)?;
+                            Some((area, i))
+                        })
+                        .collect();
+                    items.sort_by_key(|&(area, i)| (area, i));
+                    items
+                })
+                .collect()
+        })
     }
 
     fn base(
@@ -535,7 +607,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.year == latest.year)
-                .map(|(i, _)| &self.cards[i])
+                .map(|(i, _)| self.card(i))
                 .collect();
             context.insert("latest", &serde_json::json!({
                 "year": latest.year, "title": latest.title, "summary": latest.summary, "url": latest.url, "cards": cards,
@@ -576,7 +648,7 @@ impl<'a> Renderer<'a> {
         let site = self.input.site;
         let collection = &site.collections[index];
         let size = site.config.paginate_by;
-        let items = &self.year_items[index];
+        let items = &self.year_items()[index];
         let url = paginate::page_url(&collection.url, page);
         let mut context = self.base(
             &url,
@@ -605,8 +677,8 @@ impl<'a> Renderer<'a> {
         let mut groups: Vec<(usize, Vec<&CardCtx>)> = Vec::new();
         for &(area, case) in on_page {
             match groups.last_mut() {
-                Some((last, cards)) if *last == area => cards.push(&self.cards[case]),
-                _ => groups.push((area, vec![&self.cards[case]])),
+                Some((last, cards)) if *last == area => cards.push(self.card(case)),
+                _ => groups.push((area, vec![self.card(case)])),
             }
         }
         let groups: Vec<serde_json::Value> = groups
@@ -663,7 +735,7 @@ impl<'a> Renderer<'a> {
                 text: &h.text,
             })
             .collect();
-        let card = &self.cards[index];
+        let card = self.card(index);
         let tag_ids = &card.tags;
         context.insert("case", &serde_json::json!({
             "title": case.title, "enterprise": case.enterprise, "year": case.year, "number": case.number,
@@ -694,11 +766,11 @@ impl<'a> Renderer<'a> {
         let related: Vec<&CardCtx> = match self.input.related {
             Some(related) => related
                 .get(index)
-                .map(|r| r.iter().map(|i| &self.cards[*i]).collect())
+                .map(|r| r.iter().map(|i| self.card(*i)).collect())
                 .unwrap_or_default(),
             None => same_area(site, index)
                 .into_iter()
-                .map(|i| &self.cards[i])
+                .map(|i| self.card(i))
                 .collect(),
         };
         context.insert("related", &related);
@@ -765,7 +837,7 @@ impl<'a> Renderer<'a> {
         // Cases are in site order (newest year first): group this page's cases by year.
         let mut groups: Vec<(u16, Vec<&CardCtx>)> = Vec::new();
         for &case in term.cases.iter().skip((page - 1) * size).take(size) {
-            let card = &self.cards[case];
+            let card = self.card(case);
             match groups.last_mut() {
                 Some((year, cards)) if *year == card.year => cards.push(card),
                 _ => groups.push((card.year, vec![card])),
@@ -814,7 +886,7 @@ impl<'a> Renderer<'a> {
             .entries
             .iter()
             .map(|e| {
-                let card = &self.cards[e.case];
+                let card = self.card(e.case);
                 let absolute = format!("{}{}", self.site_ctx.base_url, card.url);
                 let qr = qr::qr_svg(&absolute, &format!("二维码：{}", card.title));
                 serde_json::json!({"card": card, "note": e.note, "absolute_url": absolute, "qr_svg": qr})
@@ -854,11 +926,11 @@ impl<'a> Renderer<'a> {
             activity.summary.as_deref().unwrap_or_default(),
             crumbs,
         );
-        let cards: Vec<&CardCtx> = activity.cases.iter().map(|i| &self.cards[*i]).collect();
+        let cards: Vec<&CardCtx> = activity.cases.iter().map(|i| self.card(*i)).collect();
         context.insert("activity", &serde_json::json!({
             "title": activity.title, "type": activity.kind, "date": date_string(activity.date), "place": activity.place,
             "summary": activity.summary, "content": activity.content.html, "url": activity.url,
-            "host": activity.host.map(|h| &self.cards[h]), "cards": cards,
+            "host": activity.host.map(|h| self.card(h)), "cards": cards,
         }));
         context
     }

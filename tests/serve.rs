@@ -570,6 +570,9 @@ fn the_search_api_answers_like_the_cli() {
         .iter()
         .map(|h| h["url"].as_str().unwrap())
         .collect();
+    // `search` reads `build`'s index, which the preview never writes.
+    assert!(!site.root().join(".biaogan/index").exists());
+    assert!(site.run(&["build"]).status.success());
     let cli = site.run(&["search", "追溯", "--json", "--limit", "5"]);
     let expected: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
     let expected: Vec<&str> = expected

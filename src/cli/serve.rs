@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use clap::Args;
 
+use biaogan::serve::rebuild::BuildKind;
 use biaogan::serve::{Event, ServeOptions, DEFAULT_PORT};
 
 use super::{color, Cli, EXIT_OK};
@@ -59,15 +60,23 @@ fn report(event: &Event<'_>) {
             elapsed,
             warnings,
             warnings_changed,
+            kind,
         } => {
             if *warnings_changed {
                 for warning in *warnings {
                     eprintln!("{}\n", warning.render(color()));
                 }
             }
+            let what = match kind {
+                _ if *initial => "built".to_string(),
+                BuildKind::Full => "rebuilt".to_string(),
+                BuildKind::Incremental { pages: rendered } => {
+                    format!("rebuilt {rendered} page(s) of")
+                }
+                BuildKind::Background => "caught up (search, related cases):".to_string(),
+            };
             eprintln!(
-                "{} {pages} pages, {files} files in {} ms{}",
-                if *initial { "built" } else { "rebuilt" },
+                "{what} {pages} pages, {files} files in {} ms{}",
                 elapsed.as_millis(),
                 if warnings.is_empty() {
                     String::new()

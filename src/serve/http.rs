@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub error: Option<Arc<str>>,
     /// Changes with every build (pages reload when it differs from theirs).
     pub version: Arc<str>,
+    /// The tantivy index of the last successful build, for `/api/search`.
+    pub index_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 /// State shared by the handlers.
@@ -37,8 +39,6 @@ pub struct Snapshot {
 pub struct AppState {
     /// The current snapshot.
     pub site: watch::Receiver<Snapshot>,
-    /// The tantivy index the builds write, queried by `/api/search`.
-    pub index_dir: Arc<std::path::PathBuf>,
 }
 
 /// Path of the search API: `?q=…&year=…&area=…&region=…&industry=…&method=…&tag=…&limit=…`,
@@ -94,7 +94,14 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
             _ => {}
         }
     }
-    let dir = state.index_dir.clone();
+    let Some(dir) = state.site.borrow().index_dir.clone() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            b"{\"error\":\"the site has not been built yet\"}".to_vec(),
+        )
+            .into_response();
+    };
     let result = tokio::task::spawn_blocking(move || {
         crate::search::SearchIndex::open(&dir)?.search(&query, &filters, limit)
     })

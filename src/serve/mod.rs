@@ -10,7 +10,8 @@
 //! - [`http`]: routing, path resolution, content types.
 //! - [`reload`]: the injected script, the error overlay, the Server-Sent Events endpoint.
 //! - [`watch`]: the debounced file watcher.
-//! - [`rebuild`]: the build step (full today; an incremental builder slots in there).
+//! - [`rebuild`]: the build step: full, incremental after case edits, and the background
+//!   full build that follows incremental ones.
 
 pub mod http;
 pub mod rebuild;
@@ -28,7 +29,7 @@ use tokio::sync::{mpsc, watch as channel, Notify};
 use crate::build::format_diagnostics;
 use crate::error::{Diagnostic, Error};
 use http::{AppState, Snapshot};
-use rebuild::{Built, SiteBuilder};
+use rebuild::{BuildKind, Built, Reconciled, SiteBuilder};
 use watch::{Change, Watcher};
 
 /// Default port.
@@ -90,6 +91,8 @@ pub enum Event<'a> {
         warnings: &'a [Diagnostic],
         /// Whether the warnings differ from those of the previous build.
         warnings_changed: bool,
+        /// Full or incremental.
+        kind: BuildKind,
     },
     /// A build failed; the last good site is still served, with the error shown in pages.
     Failed {
@@ -203,10 +206,7 @@ async fn run(root: PathBuf, options: ServeOptions, reporter: Reporter) -> Result
     let first = rebuilder.build(Vec::new()).await;
     let (site_sender, site) = channel::channel(rebuilder.snapshot(None, first));
 
-    let app = http::router(AppState {
-        site,
-        index_dir: Arc::new(crate::build::index_dir(&root)),
-    });
+    let app = http::router(AppState { site });
     let rebuild_task = tokio::spawn(rebuild_loop(rebuilder, watcher, changes, site_sender));
 
     reporter(&Event::Listening { url: &url });
@@ -255,15 +255,23 @@ struct Rebuilder {
 
 /// The outcome of one build, as the server needs it.
 enum Outcome {
-    Good(Arc<std::collections::BTreeMap<String, axum::body::Bytes>>),
+    Good {
+        files: Arc<std::collections::BTreeMap<String, axum::body::Bytes>>,
+        index_dir: Arc<PathBuf>,
+    },
     Bad(Arc<str>),
 }
+
+/// A background full build (see [`SiteBuilder::reconcile_job`]) and when it started.
+type Reconciling = tokio::task::JoinHandle<Option<(Reconciled, Instant)>>;
+
+/// How long edits must pause before the background full build starts.
+const RECONCILE_AFTER: Duration = Duration::from_millis(1500);
 
 impl Rebuilder {
     /// Builds on a blocking thread and reports the outcome.
     async fn build(&mut self, changed: Vec<PathBuf>) -> Outcome {
         let initial = self.builds == 0;
-        self.builds += 1;
         let builder = self.builder.clone();
         let started = Instant::now();
         let result = tokio::task::spawn_blocking(move || {
@@ -271,14 +279,46 @@ impl Rebuilder {
             builder.rebuild(&changed)
         })
         .await
-        .unwrap_or_else(|join_error| {
-            Err(Error::Invalid(format!(
-                "the build stopped unexpectedly ({join_error}); this is a bug in biaogan"
-            )))
-        });
+        .unwrap_or_else(|join_error| Err(crashed(&join_error)));
+        self.report(initial, started, result)
+    }
+
+    /// Starts the background full build if incremental builds left the site stale.
+    fn start_reconcile(&self) -> Option<Reconciling> {
+        let job = self
+            .builder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reconcile_job()?;
+        Some(tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            Some((job.run(), started))
+        }))
+    }
+
+    /// Installs a finished background build; `None` if an edit made it outdated.
+    async fn install(&mut self, reconciled: Reconciled, started: Instant) -> Option<Outcome> {
+        let builder = self.builder.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let mut builder = builder.lock().unwrap_or_else(PoisonError::into_inner);
+            builder.install(reconciled)
+        })
+        .await
+        .unwrap_or_else(|join_error| Some(Err(crashed(&join_error))))?;
+        Some(self.report(false, started, result))
+    }
+
+    /// Reports a build's result and turns it into an outcome.
+    fn report(&mut self, initial: bool, started: Instant, result: Result<Built, Error>) -> Outcome {
+        self.builds += 1;
         let elapsed = started.elapsed();
         match result {
-            Ok(Built { files, warnings }) => {
+            Ok(Built {
+                files,
+                warnings,
+                kind,
+                index_dir,
+            }) => {
                 let rendered: Vec<String> = warnings.iter().map(|w| w.render(false)).collect();
                 let warnings_changed = rendered != self.warnings;
                 self.warnings = rendered;
@@ -290,8 +330,12 @@ impl Rebuilder {
                     elapsed,
                     warnings: &warnings,
                     warnings_changed,
+                    kind,
                 });
-                Outcome::Good(Arc::new(files))
+                Outcome::Good {
+                    files: Arc::new(files),
+                    index_dir: Arc::new(index_dir),
+                }
             }
             Err(error) => {
                 (self.reporter)(&Event::Failed {
@@ -308,21 +352,32 @@ impl Rebuilder {
     fn snapshot(&self, previous: Option<&Snapshot>, outcome: Outcome) -> Snapshot {
         let version: Arc<str> = format!("{}-{}", self.instance, self.builds).into();
         match outcome {
-            Outcome::Good(files) => Snapshot {
+            Outcome::Good { files, index_dir } => Snapshot {
                 files: Some(files),
                 error: None,
                 version,
+                index_dir: Some(index_dir),
             },
             Outcome::Bad(error) => Snapshot {
                 files: previous.and_then(|p| p.files.clone()),
                 error: Some(error),
                 version,
+                index_dir: previous.and_then(|p| p.index_dir.clone()),
             },
         }
     }
 }
 
+/// The error of a build whose thread panicked.
+fn crashed(join_error: &tokio::task::JoinError) -> Error {
+    Error::Invalid(format!(
+        "the build stopped unexpectedly ({join_error}); this is a bug in biaogan"
+    ))
+}
+
 /// Waits for changes and rebuilds; changes that arrive during a build make the next batch.
+/// Once edits pause after incremental builds, a full build runs in the background and is
+/// served if no edit came in meanwhile (see [`rebuild`]).
 async fn rebuild_loop(
     mut rebuilder: Rebuilder,
     mut watcher: Watcher,
@@ -330,18 +385,45 @@ async fn rebuild_loop(
     site: channel::Sender<Snapshot>,
 ) {
     let reporter = rebuilder.reporter.clone();
-    while let Some(paths) = watch::next_batch(&mut changes, |message| {
-        reporter(&Event::Notice { message });
-    })
-    .await
-    {
-        for message in watcher.rewatch(&paths) {
-            reporter(&Event::Notice { message: &message });
+    let mut reconciling: Option<Reconciling> = None;
+    loop {
+        let stale = reconciling.is_none()
+            && rebuilder
+                .builder
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_stale();
+        tokio::select! {
+            batch = watch::next_batch(&mut changes, |message| {
+                reporter(&Event::Notice { message });
+            }) => {
+                let Some(paths) = batch else { break };
+                for message in watcher.rewatch(&paths) {
+                    reporter(&Event::Notice { message: &message });
+                }
+                reporter(&Event::Changed { paths: &paths });
+                let outcome = rebuilder.build(paths).await;
+                let previous = site.borrow().clone();
+                site.send_replace(rebuilder.snapshot(Some(&previous), outcome));
+            }
+            () = tokio::time::sleep(RECONCILE_AFTER), if stale => {
+                reconciling = rebuilder.start_reconcile();
+            }
+            finished = async {
+                match reconciling.as_mut() {
+                    Some(task) => task.await.ok().flatten(),
+                    None => std::future::pending().await,
+                }
+            }, if reconciling.is_some() => {
+                reconciling = None;
+                if let Some((reconciled, started)) = finished {
+                    if let Some(outcome) = rebuilder.install(reconciled, started).await {
+                        let previous = site.borrow().clone();
+                        site.send_replace(rebuilder.snapshot(Some(&previous), outcome));
+                    }
+                }
+            }
         }
-        reporter(&Event::Changed { paths: &paths });
-        let outcome = rebuilder.build(paths).await;
-        let previous = site.borrow().clone();
-        site.send_replace(rebuilder.snapshot(Some(&previous), outcome));
     }
 }
 

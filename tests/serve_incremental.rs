@@ -1,0 +1,269 @@
+//! Incremental preview builds (`serve`): an edited case is applied to the kept model and only
+//! the pages it affects are rendered; the background full build that follows brings the site
+//! to exactly what a fresh full build gives.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use biaogan::error::Error;
+use biaogan::serve::rebuild::{BuildKind, Built, Files, SiteBuilder};
+use common::TestSite;
+
+const BASE_URL: &str = "http://127.0.0.1:1111/";
+
+/// The sample site has the most cases, workshops and activities of the fixtures.
+fn sample() -> (TestSite, SiteBuilder) {
+    let site = TestSite::sample();
+    let mut builder = SiteBuilder::new(site.root(), false, BASE_URL);
+    let built = builder.rebuild(&[]).unwrap();
+    assert_eq!(built.kind, BuildKind::Full);
+    (site, builder)
+}
+
+/// A case file of the sample site and its page, the case chosen by its enterprise.
+fn case_file(site: &TestSite, enterprise_dir: &str) -> PathBuf {
+    let path = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name() == "index.md"
+                && e.path()
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| n.to_string_lossy().contains(enterprise_dir))
+        })
+        .expect("case of the sample site");
+    path.path().to_path_buf()
+}
+
+/// The first case file of the newest year of the sample site.
+fn first_case(site: &TestSite) -> PathBuf {
+    let mut cases: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.md")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    cases.sort();
+    cases.pop().expect("a case")
+}
+
+/// The files a fresh full build of the site gives.
+fn fresh(site: &TestSite) -> Files {
+    SiteBuilder::new(site.root(), false, BASE_URL)
+        .rebuild(&[])
+        .unwrap()
+        .files
+}
+
+/// Runs the background full build the server would run, and installs it.
+fn reconcile(builder: &mut SiteBuilder) -> Built {
+    let job = builder
+        .reconcile_job()
+        .expect("incremental builds leave the site stale");
+    builder
+        .install(job.run())
+        .expect("no edit in between")
+        .unwrap()
+}
+
+fn page<'a>(files: &'a Files, path: &str) -> &'a str {
+    std::str::from_utf8(files.get(path).unwrap_or_else(|| panic!("{path} is built"))).unwrap()
+}
+
+fn differing(a: &Files, b: &Files) -> Vec<String> {
+    let mut paths: Vec<String> = a
+        .iter()
+        .filter(|(path, bytes)| b.get(*path) != Some(bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    paths.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());
+    paths
+}
+
+/// The site-relative URL of the page a case file renders to, read from a full build.
+fn page_of(files: &Files, marker: &str) -> String {
+    files
+        .iter()
+        .find(|(path, bytes)| {
+            path.ends_with("/index.html")
+                && path.matches('/').count() == 2
+                && path.starts_with("20")
+                && String::from_utf8_lossy(bytes).contains(marker)
+        })
+        .map(|(path, _)| path.clone())
+        .expect("the case page")
+}
+
+#[test]
+fn a_body_edit_renders_only_that_case_and_catches_up_in_the_background() {
+    let (site, mut builder) = sample();
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = format!("{original}\n\n## 补充说明\n\n新增的补充段落：首件检验覆盖全部工序。\n");
+    std::fs::write(&file, &edited).unwrap();
+
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(built.kind, BuildKind::Incremental { pages: 1 });
+    assert!(builder.is_stale());
+    let expected = fresh(&site);
+    let path = page_of(&expected, "新增的补充段落");
+    assert_eq!(page(&built.files, &path), page(&expected, &path));
+    assert!(page(&built.files, &path).contains("id=\"补充说明\""));
+
+    // Only the search export (and pages whose related cases moved) may differ now; the
+    // background build makes every file equal to a fresh full build.
+    let caught_up = reconcile(&mut builder);
+    assert_eq!(caught_up.kind, BuildKind::Background);
+    assert!(!builder.is_stale());
+    assert_eq!(differing(&caught_up.files, &expected), Vec::<String>::new());
+}
+
+#[test]
+fn a_title_edit_updates_lists_feeds_and_neighbours() {
+    let (site, mut builder) = sample();
+    let before = builder.rebuild(&[]).unwrap().files;
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let title_line = original
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .expect("a title line")
+        .to_string();
+    let edited = original.replacen(&title_line, "title: 改过标题的典型经验", 1);
+    std::fs::write(&file, &edited).unwrap();
+
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    let BuildKind::Incremental { pages } = built.kind else {
+        panic!("incremental, got {:?}", built.kind);
+    };
+    assert!(pages > 1, "lists are rendered again");
+    let expected = fresh(&site);
+    // Every page that shows the title now is as a full build renders it, except the search
+    // export (and pages of cases whose related lists a full build recomputes).
+    for (path, bytes) in &expected {
+        let text = String::from_utf8_lossy(bytes);
+        if path.starts_with("search/") || !text.contains("改过标题的典型经验") {
+            continue;
+        }
+        assert_eq!(
+            page(&built.files, path),
+            text,
+            "{path} differs from a full build"
+        );
+    }
+    assert!(page(&built.files, "feed.xml").contains("改过标题的典型经验"));
+    assert_ne!(before.get("index.html"), built.files.get("index.html"));
+    let caught_up = reconcile(&mut builder);
+    assert_eq!(differing(&caught_up.files, &expected), Vec::<String>::new());
+}
+
+#[test]
+fn a_changed_url_is_a_full_build() {
+    let (site, mut builder) = sample();
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = original.replacen("title:", "slug: a-new-slug\ntitle:", 1);
+    std::fs::write(&file, &edited).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(built.kind, BuildKind::Full);
+    assert!(built
+        .files
+        .keys()
+        .any(|p| p.ends_with("/a-new-slug/index.html")));
+    assert_eq!(differing(&built.files, &fresh(&site)), Vec::<String>::new());
+    assert!(!builder.is_stale());
+}
+
+#[test]
+fn a_broken_edit_fails_naming_the_file_and_the_fix_is_incremental() {
+    let (site, mut builder) = sample();
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let area_line = original
+        .lines()
+        .find(|l| l.starts_with("area:"))
+        .expect("an area line")
+        .to_string();
+    std::fs::write(
+        &file,
+        original.replacen(&area_line, "area: 不存在的领域", 1),
+    )
+    .unwrap();
+    let error = builder.rebuild(std::slice::from_ref(&file)).unwrap_err();
+    let Error::Content(diagnostics) = error else {
+        panic!("a content error, got {error}");
+    };
+    let rel = file.strip_prefix(site.root()).unwrap();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.file == rel && d.line > 0),
+        "{diagnostics:?}"
+    );
+
+    // An edit of another case does not publish while the first file is broken.
+    let other = case_file(&site, "");
+    if other != file {
+        let text = std::fs::read_to_string(&other).unwrap();
+        std::fs::write(&other, format!("{text}\n\n另一处修改。\n")).unwrap();
+        assert!(builder.rebuild(std::slice::from_ref(&other)).is_err());
+    }
+
+    std::fs::write(&file, &original).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert!(matches!(built.kind, BuildKind::Incremental { .. }));
+    let caught_up = reconcile(&mut builder);
+    assert_eq!(
+        differing(&caught_up.files, &fresh(&site)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_background_build_is_dropped_when_an_edit_came_in_meanwhile() {
+    let (site, mut builder) = sample();
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{original}\n\n第一次修改。\n")).unwrap();
+    builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    let job = builder.reconcile_job().unwrap();
+    std::fs::write(&file, format!("{original}\n\n第二次修改。\n")).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert!(matches!(built.kind, BuildKind::Incremental { .. }));
+    assert!(builder.install(job.run()).is_none());
+    assert!(builder.is_stale());
+    let caught_up = reconcile(&mut builder);
+    assert_eq!(
+        differing(&caught_up.files, &fresh(&site)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn drafts_stay_unpublished_through_incremental_builds() {
+    let (site, mut builder) = sample();
+    let file = first_case(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original.replacen("title:", "draft: true\ntitle:", 1)).unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    // Publishing or unpublishing changes which files exist: a full build.
+    assert_eq!(built.kind, BuildKind::Full);
+    assert_eq!(differing(&built.files, &fresh(&site)), Vec::<String>::new());
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n\n草稿里的修改。\n",
+            original.replacen("title:", "draft: true\ntitle:", 1)
+        ),
+    )
+    .unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(built.kind, BuildKind::Incremental { pages: 0 });
+    assert!(!built
+        .files
+        .values()
+        .any(|bytes| String::from_utf8_lossy(bytes).contains("草稿里的修改")));
+}

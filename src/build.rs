@@ -141,6 +141,8 @@ pub struct BuildReport {
     pub stats: RenderStats,
     /// True when the search index and static export of the previous build were reused.
     pub search_reused: bool,
+    /// URLs added to the record of published URLs (`published-urls.txt`).
+    pub published_added: usize,
     /// Where time went.
     pub timings: Timings,
 }
@@ -183,6 +185,8 @@ pub fn load_and_check_with(
         content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
     let taxonomies = taxonomy::build(&site);
     diagnostics.extend(check::check_site(root, &site, &taxonomies));
+    let published = crate::published::check_site(root, &site, &diagnostics)?;
+    diagnostics.extend(published);
     diagnostics.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -324,6 +328,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // The manifest must never describe an output it did not come from.
     OutputManifest::remove(&cache_dir);
     staging.commit()?;
+    // Publishing is what records URLs: after the swap, never in `check` or `serve`.
+    let published_added = crate::published::save(&options.root, &site)?;
     OutputManifest {
         out: options.out.clone(),
         search: Some(search_key),
@@ -342,6 +348,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         cases: site.cases.len(),
         stats,
         search_reused,
+        published_added,
         timings: Timings {
             load: load_done - started,
             check: check_done - load_done,

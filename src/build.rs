@@ -141,6 +141,8 @@ pub struct BuildReport {
     pub stats: RenderStats,
     /// True when the search index and static export of the previous build were reused.
     pub search_reused: bool,
+    /// URLs added to the record of published URLs (`published-urls.txt`).
+    pub published_added: usize,
     /// Where time went.
     pub timings: Timings,
 }
@@ -176,6 +178,8 @@ pub fn load_and_check_with(
         content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
     let taxonomies = taxonomy::build(&site);
     diagnostics.extend(check::check_site(root, &site, &taxonomies));
+    let published = crate::published::check_site(root, &site, &diagnostics)?;
+    diagnostics.extend(published);
     sort_diagnostics(&mut diagnostics);
     Ok(Checked {
         site,
@@ -325,6 +329,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // The manifest must never describe an output it did not come from.
     OutputManifest::remove(&cache_dir);
     staging.commit()?;
+    // Publishing is what records URLs: after the swap, never in `check` or `serve`.
+    let published_added = crate::published::save(&options.root, &site)?;
     OutputManifest {
         out: options.out.clone(),
         search: Some(search_key),
@@ -343,6 +349,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         cases: site.cases.len(),
         stats,
         search_reused,
+        published_added,
         timings: Timings {
             load: load_done - started,
             check: check_done - load_done,
@@ -479,10 +486,18 @@ pub fn build_model_in_memory(
     markdown: &Markdown<'_>,
 ) -> Result<MemoryBuild> {
     let config = load_config(root, options.base_url)?;
-    let (mut loaded, load_diagnostics) =
+    let (mut loaded, mut load_diagnostics) =
         content::load(root, &config, LoadOptions { drafts: true }, markdown)?;
     let loaded_taxonomies = taxonomy::build(&loaded);
     let check_diagnostics = check::check_site(root, &loaded, &loaded_taxonomies);
+    // The record of published URLs changes only with URLs, aliases and drafts, which an
+    // incremental preview never changes: its findings stay with the load's.
+    let all: Vec<Diagnostic> = load_diagnostics
+        .iter()
+        .chain(&check_diagnostics)
+        .cloned()
+        .collect();
+    load_diagnostics.extend(crate::published::check_site(root, &loaded, &all)?);
     if load_diagnostics
         .iter()
         .chain(&check_diagnostics)

@@ -41,6 +41,25 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Replaces a file atomically: writes a temporary file next to it (`.<name>.<pid>.tmp`), then
+/// renames it over `path`, so that readers see the old or the new text, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    write(&temporary, bytes)?;
+    fs::rename(&temporary, path).map_err(|source| {
+        let _ = fs::remove_file(&temporary);
+        Error::Io {
+            action: "replace",
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
 /// Joins a site-relative path written with `/` (as in URLs) onto `base`, refusing anything
 /// that could leave `base`: absolute paths, `..`, backslashes and drive prefixes.
 pub fn join_relative(base: &Path, relative: &str) -> Option<PathBuf> {

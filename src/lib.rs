@@ -14,6 +14,7 @@ pub mod content;
 pub mod error;
 pub mod fs;
 pub mod markdown;
+pub mod published;
 pub mod render;
 pub mod scaffold;
 pub mod search;

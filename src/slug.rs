@@ -55,6 +55,16 @@ const BUILTIN_READINGS: &[(&str, &str)] = &[
     ("单县", "shan xian"),
 ];
 
+/// An enterprise name without its legal-form suffix (有限公司, 股份有限公司, …), trimmed; the
+/// name itself if nothing would be left.
+pub fn without_legal_suffix(name: &str) -> &str {
+    let name = name.trim();
+    LEGAL_SUFFIXES
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix).filter(|s| !s.is_empty()))
+        .unwrap_or(name)
+}
+
 /// Computes slugs with the built-in reading table plus a site's own readings.
 #[derive(Debug, Clone)]
 pub struct Slugger {
@@ -88,16 +98,7 @@ impl Slugger {
 
     /// The slug of an enterprise name, e.g. `长垣恒信起重机械有限公司` → `chang-yuan-heng-xin-qi-zhong-ji-xie`.
     pub fn enterprise_slug(&self, name: &str) -> String {
-        let mut name = name.trim();
-        for suffix in LEGAL_SUFFIXES {
-            if let Some(stripped) = name.strip_suffix(suffix) {
-                if !stripped.is_empty() {
-                    name = stripped;
-                    break;
-                }
-            }
-        }
-        self.slugify(name)
+        self.slugify(without_legal_suffix(name))
     }
 
     /// Slug of arbitrary text: pinyin for Han characters, lowercase ASCII letters and digits

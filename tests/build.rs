@@ -197,6 +197,16 @@ fn rebuild_replaces_output_and_drops_stale_files() {
     .unwrap();
     std::fs::remove_file(site.root().join("content/workshops/tracing.md")).unwrap();
     std::fs::remove_file(site.root().join("content/activities/visit.md")).unwrap();
+    // A withdrawn case's published URL is retired by deleting its line from the record.
+    assert_eq!(site.run(&["build"]).status.code(), Some(1));
+    let record = site.root().join("published-urls.txt");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("2023/yi-fang-shi-pin/"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&record, kept).unwrap();
     site.build();
     assert!(!site.public().join("2023/yi-fang-shi-pin").exists());
     assert!(site

@@ -97,13 +97,18 @@ impl Hostile {
         std::os::unix::fs::symlink(target, link).unwrap();
     }
 
-    /// Everything under `outer/`; unless `everything`, without the output and the build's
-    /// search-index cache (`.biaogan/`), the only places `build` may write.
+    /// Everything under `outer/`; unless `everything`, without the output, the build's
+    /// search-index cache (`.biaogan/`) and the record of published URLs, the only places
+    /// `build` may write.
     fn snapshot(&self, everything: bool) -> BTreeMap<PathBuf, Entry> {
         let skip = if everything {
             Vec::new()
         } else {
-            vec![self.site.public(), self.root().join(".biaogan")]
+            vec![
+                self.site.public(),
+                self.root().join(".biaogan"),
+                self.root().join("published-urls.txt"),
+            ]
         };
         walkdir::WalkDir::new(self.outer.path())
             .into_iter()

@@ -62,5 +62,12 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         report.timings.export.as_secs_f64(),
         if report.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", report.warnings.len()) }
     );
+    if report.published_added > 0 {
+        eprintln!(
+            "recorded {} new published URL(s) in {}: commit it with the content",
+            report.published_added,
+            biaogan::error::display_path(&biaogan::published::record_path(&cli.root)),
+        );
+    }
     Ok(EXIT_OK)
 }

@@ -47,11 +47,16 @@ impl TestSite {
         site
     }
 
-    /// The repository's own sample site (site.yaml + content/).
+    /// The repository's own sample site (site.yaml, its record of published URLs, content/).
     pub fn sample() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+        std::fs::copy(
+            repo.join("published-urls.txt"),
+            dir.path().join("published-urls.txt"),
+        )
+        .unwrap();
         copy_tree(&repo.join("content"), &dir.path().join("content"));
         TestSite { dir }
     }

@@ -293,21 +293,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let staging = Staging::new(&options.out)?;
     let output = Output::Disk(staging.path().to_path_buf());
     let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
-    let input = RenderInput {
-        site: &site,
-        taxonomies: &taxonomies,
-        theme: &theme,
-        highlighter: &highlighter,
-        related: Some(&related),
-        reuse: Some(&reuse),
-    };
-    // Pages and the tantivy index are independent: build them side by side.
+    let cases = site.cases.len();
+    // Pages and the tantivy index are independent: build them side by side. Each side
+    // owns what only it reads and frees it as soon as it is done (the model with every
+    // rendered body, the search documents with every plain text), so that the other side
+    // and the search export run without them.
     let (rendered, indexed) = rayon::join(
-        || timed(|| render::render_site(&input, &output)),
+        || {
+            timed(|| {
+                let input = RenderInput {
+                    site: &site,
+                    taxonomies: &taxonomies,
+                    theme: &theme,
+                    highlighter: &highlighter,
+                    related: Some(&related),
+                    reuse: Some(&reuse),
+                };
+                let stats = render::render_site(&input, &output);
+                drop(site);
+                stats
+            })
+        },
         || {
             timed(|| match previous_index {
                 Some(index) => Ok(index),
-                None => Ok(search::build_index(&docs, &index_path)?),
+                None => {
+                    let index = search::build_index(&docs, &index_path);
+                    drop(docs);
+                    Ok(index?)
+                }
             })
         },
     );
@@ -346,7 +360,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let finished = Instant::now();
     Ok(BuildReport {
         warnings,
-        cases: site.cases.len(),
+        cases,
         stats,
         search_reused,
         published_added,

@@ -141,6 +141,9 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             scored.truncate(TOP_TERMS);
+            // `scored` reuses the allocation of the document's term counts (in-place
+            // collect): without this, ~300 MB at 10,000 documents stay allocated.
+            scored.shrink_to_fit();
             let norm = scored.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
             if norm > 0.0 {
                 for x in &mut scored {
@@ -189,7 +192,11 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                     })
                     .collect();
                 ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                ranked.into_iter().take(max).map(|x| x.0).collect()
+                // Not `ranked.into_iter()…collect()`: that would reuse (and keep) the
+                // allocation of every candidate, ~150 MB at 10,000 documents.
+                let mut best = Vec::with_capacity(max.min(ranked.len()));
+                best.extend(ranked.iter().take(max).map(|x| x.0));
+                best
             },
         )
         .collect()

@@ -294,6 +294,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let output = Output::Disk(staging.path().to_path_buf());
     let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
     let cases = site.cases.len();
+    let record = crate::published::prepare(&options.root, &site)?;
     // Pages and the tantivy index are independent: build them side by side. Each side
     // owns what only it reads and frees it as soon as it is done (the model with every
     // rendered body, the search documents with every plain text), so that the other side
@@ -344,7 +345,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     OutputManifest::remove(&cache_dir);
     staging.commit()?;
     // Publishing is what records URLs: after the swap, never in `check` or `serve`.
-    let published_added = crate::published::save(&options.root, &site)?;
+    let published_added = record.save()?;
     OutputManifest {
         out: options.out.clone(),
         search: Some(search_key),

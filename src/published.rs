@@ -364,6 +364,12 @@ pub fn render(urls: &BTreeMap<String, String>) -> String {
 /// a temporary file renamed over the record) only if the text changes. Returns how many URLs
 /// were added. Called by [`crate::build::build`] only, after the output is in place.
 pub fn save(root: &Path, site: &Site) -> Result<usize> {
+    prepare(root, site)?.save()
+}
+
+/// The record of `root` updated with `site`'s published URLs, not yet written: `build`
+/// prepares it while it still holds the model and writes it once the output is in place.
+pub fn prepare(root: &Path, site: &Site) -> Result<RecordUpdate> {
     let (record, _) = load(root)?;
     let before: HashSet<String> = record
         .as_ref()
@@ -372,10 +378,31 @@ pub fn save(root: &Path, site: &Site) -> Result<usize> {
     let urls = updated(record.as_ref(), site);
     let added = urls.keys().filter(|u| !before.contains(*u)).count();
     let text = render(&urls);
-    if record.as_ref().map(|r| r.text.as_str()) != Some(text.as_str()) {
-        crate::fs::write_atomic(&record_path(root), text.as_bytes())?;
+    let changed = record.as_ref().map(|r| r.text.as_str()) != Some(text.as_str());
+    Ok(RecordUpdate {
+        path: record_path(root),
+        text: changed.then_some(text),
+        added,
+    })
+}
+
+/// An update of the record prepared by [`prepare`].
+#[derive(Debug)]
+pub struct RecordUpdate {
+    path: std::path::PathBuf,
+    /// The new text, if it differs from the file's.
+    text: Option<String>,
+    added: usize,
+}
+
+impl RecordUpdate {
+    /// Writes the record if it changed; returns how many URLs were added.
+    pub fn save(self) -> Result<usize> {
+        if let Some(text) = &self.text {
+            crate::fs::write_atomic(&self.path, text.as_bytes())?;
+        }
+        Ok(self.added)
     }
-    Ok(added)
 }
 
 #[cfg(test)]

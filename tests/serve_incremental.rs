@@ -167,8 +167,33 @@ fn a_changed_url_is_a_full_build() {
     let original = std::fs::read_to_string(&file).unwrap();
     let edited = original.replacen("title:", "slug: a-new-slug\ntitle:", 1);
     std::fs::write(&file, &edited).unwrap();
+    // The old URL is published: moving the case without an alias is refused.
+    let Error::Content(diagnostics) = builder.rebuild(std::slice::from_ref(&file)).unwrap_err()
+    else {
+        panic!("a content error");
+    };
+    assert!(diagnostics.iter().any(|d| d.code == "url-removed"));
+    let rel = file
+        .strip_prefix(site.root())
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let record = std::fs::read_to_string(site.root().join("published-urls.txt")).unwrap();
+    let old_url = record
+        .lines()
+        .find(|l| l.ends_with(&rel))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the case's URL is recorded")
+        .to_string();
+    let edited = original.replacen(
+        "title:",
+        &format!("slug: a-new-slug\naliases: [\"/{old_url}\"]\ntitle:"),
+        1,
+    );
+    std::fs::write(&file, &edited).unwrap();
     let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
     assert_eq!(built.kind, BuildKind::Full);
+    assert!(built.files.contains_key(&format!("{old_url}index.html")));
     assert!(built
         .files
         .keys()
@@ -245,6 +270,9 @@ fn a_background_build_is_dropped_when_an_edit_came_in_meanwhile() {
 #[test]
 fn drafts_stay_unpublished_through_incremental_builds() {
     let (site, mut builder) = sample();
+    // A site that has not published yet: unpublishing a case is no error.
+    std::fs::remove_file(site.root().join("published-urls.txt")).unwrap();
+    builder.rebuild(&[]).unwrap();
     let file = first_case(&site);
     let original = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, original.replacen("title:", "draft: true\ntitle:", 1)).unwrap();

@@ -536,6 +536,35 @@ fn card_targets(html: &str) -> Vec<String> {
 }
 
 #[test]
+fn home_shows_the_first_cards_of_the_newest_collection_and_links_to_all() {
+    let site = TestSite::fixture("minimal");
+    for n in 1..=13 {
+        let region = if n <= 7 { "zhengzhou" } else { "luoyang" };
+        let number = format!("number: {}\n", n + 10);
+        case_in(
+            &site,
+            &format!("第{n}测试科技有限公司"),
+            region,
+            &number,
+            "正文",
+        );
+    }
+    site.build();
+    let home = site.read("index.html");
+    let latest = home
+        .split("class=\"home-latest\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the newest collection on the home page");
+    assert_eq!(
+        card_targets(latest).len(),
+        biaogan::render::HOME_LATEST_CARDS
+    );
+    assert!(latest.contains("查看2023年全部15篇典型经验"), "{latest}");
+    assert_eq!(card_targets(&site.read("2023/index.html")).len(), 15);
+}
+
+#[test]
 fn long_lists_are_paginated_with_every_case_on_exactly_one_page() {
     let site = TestSite::sample();
     let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();

@@ -160,6 +160,53 @@ fn a_title_edit_updates_lists_feeds_and_neighbours() {
     assert_eq!(differing(&caught_up.files, &expected), Vec::<String>::new());
 }
 
+/// Whether `path` is the page of another case than the one at `edited`: a full build
+/// recomputes related cases, so such pages may differ until the background build.
+fn other_case_page(path: &str, edited: &str) -> bool {
+    path.starts_with("20") && path.matches('/').count() == 2 && path != edited
+}
+
+#[test]
+fn a_term_edit_renders_exactly_the_list_pages_and_files_it_changes() {
+    let (site, mut builder) = sample();
+    let full = builder.rebuild(&[]).unwrap().files;
+    let html_pages = full.keys().filter(|p| p.ends_with(".html")).count();
+    let file = case_file(&site, "鹤壁淇澜汽车电子");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let path = page_of(&full, "鹤壁淇澜汽车电子有限公司成立于2012年");
+    // Another focus area moves the case between groups of the year page and changes counts;
+    // one industry fewer removes it from that term's list; a new summary changes its cards.
+    let edited = original
+        .replacen("area: key-process", "area: digital", 1)
+        .replacen("industry: [nev, automotive]", "industry: [nev]", 1)
+        .replacen("summary: 企业针对", "summary: 改过摘要：企业针对", 1);
+    assert_ne!(edited, original);
+    std::fs::write(&file, &edited).unwrap();
+
+    let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+    let BuildKind::Incremental { pages } = built.kind else {
+        panic!("incremental, got {:?}", built.kind);
+    };
+    assert!(
+        pages * 3 < html_pages,
+        "{pages} of {html_pages} pages rendered again"
+    );
+    let expected = fresh(&site);
+    let stale: Vec<String> = differing(&built.files, &expected)
+        .into_iter()
+        .filter(|p| !p.starts_with("search/") && !other_case_page(p, &path))
+        .collect();
+    assert_eq!(stale, Vec::<String>::new(), "differ from a full build");
+    for changed in [
+        "areas/digital/index.html",
+        "industries/automotive/index.html",
+        "2024/index.html",
+        "2024/summary.csv",
+    ] {
+        assert_ne!(full.get(changed), built.files.get(changed), "{changed}");
+    }
+}
+
 #[test]
 fn a_changed_url_is_a_full_build() {
     let (site, mut builder) = sample();

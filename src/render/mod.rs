@@ -4,6 +4,7 @@
 //! paths, alias redirects and feeds. Never reads content files: everything comes from the
 //! model; output goes through [`crate::fs::Output`].
 
+mod affected;
 pub mod context;
 mod feeds;
 mod paginate;
@@ -23,12 +24,17 @@ use crate::fs::Output;
 use crate::markdown::Highlighter;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::vocab::Kind;
+pub use affected::{affected, Affected, CaseLists};
 use context::{BaseCtx, CardCtx, LinkCtx, SiteCtx, TermCtx, TermRef, YearCtx};
 pub use paginate::DEFAULT_PAGE_SIZE;
 pub use theme::Theme;
 
 /// Number of related cases shown on a case page.
 pub const RELATED_CASES: usize = 5;
+
+/// Cards of the newest collection shown on the home page; its year page lists them all. A
+/// national collection has thousands of cases a year, too many for one page on a phone.
+pub const HOME_LATEST_CARDS: usize = 12;
 
 /// Inputs of the render stage besides the model.
 pub struct RenderInput<'a> {
@@ -103,21 +109,57 @@ pub enum Selection<'a> {
     All,
     /// Only the pages of these cases (indices into `site.cases`).
     Cases(&'a [usize]),
-    /// Every page and file except case pages and case bundle assets, and the pages of these
-    /// cases: what changes when a case's title, summary or terms change.
-    ListsAnd(&'a [usize]),
+    /// The pages and files an edit that changes what lists show affects (see [`affected`]).
+    Affected(&'a Affected),
 }
 
 impl Selection<'_> {
-    fn case(&self, index: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Cases(cases) | Selection::ListsAnd(cases) => cases.contains(&index),
+    /// Whether any list page or site-wide file may be written.
+    fn lists(&self) -> bool {
+        !matches!(self, Selection::Cases(_))
+    }
+
+    /// Whether `job` is rendered.
+    fn job(&self, job: &Job<'_>, site: &Site) -> bool {
+        let affected = match self {
+            Selection::All => return true,
+            Selection::Cases(cases) => return matches!(job, Job::Case(i) if cases.contains(i)),
+            Selection::Affected(affected) => affected,
+        };
+        match job {
+            // One page each, showing cards or counts of every year.
+            Job::Home | Job::Search | Job::WorkshopList | Job::ActivityList => true,
+            Job::NotFound | Job::Page(_) => false,
+            Job::Case(i) => affected.cases.contains(i),
+            Job::Year(i, page) => affected
+                .list_pages
+                .contains(&paginate::page_url(&site.collections[*i].url, *page)),
+            Job::TaxonomyTerm(_, term, page) => affected
+                .list_pages
+                .contains(&paginate::page_url(&term.url, *page)),
+            Job::TaxonomyList(taxonomy) => affected.taxonomies.contains(&taxonomy.kind),
+            Job::Stats(i) => affected.years.contains(&site.collections[*i].year),
+            Job::Workshop(i) => affected.workshops.contains(i),
+            Job::Activity(i) => affected.activities.contains(i),
         }
     }
 
-    fn lists(&self) -> bool {
-        !matches!(self, Selection::Cases(_))
+    /// Whether the alias pages of case `index` are written.
+    fn aliases_of(&self, index: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Cases(_) => false,
+            Selection::Affected(affected) => affected.edited.contains(&index),
+        }
+    }
+
+    /// Whether the feed and summary files of `year` are written.
+    fn year_files(&self, year: u16) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Cases(_) => false,
+            Selection::Affected(affected) => affected.years.contains(&year),
+        }
     }
 }
 
@@ -168,10 +210,7 @@ pub fn render_selected(
             jobs.extend((1..=pages).map(|page| Job::TaxonomyTerm(taxonomy, term, page)));
         }
     }
-    jobs.retain(|job| match job {
-        Job::Case(i) => selection.case(*i),
-        _ => selection.lists(),
-    });
+    jobs.retain(|job| selection.job(job, site));
     jobs.par_iter()
         .try_for_each(|job| renderer.render_job(job, output))?;
     let pages = jobs.len();
@@ -184,17 +223,18 @@ pub fn render_selected(
     }
 
     let mut files = 0;
-    for case in &site.cases {
-        let assets: &[String] = match selection {
-            Selection::All => &case.assets,
-            _ => &[],
-        };
+    let everything = matches!(selection, Selection::All);
+    for (index, case) in site.cases.iter().enumerate() {
+        let assets: &[String] = if everything { &case.assets } else { &[] };
         for asset in assets {
             output.copy(
                 &case.bundle_dir.join(asset),
                 &format!("{}{asset}", case.url),
             )?;
             files += 1;
+        }
+        if !selection.aliases_of(index) {
+            continue;
         }
         for alias in &case.aliases {
             output.write(
@@ -204,28 +244,34 @@ pub fn render_selected(
             files += 1;
         }
     }
-    for asset in &site.assets {
-        output.copy(&asset.source, &asset.path)?;
-        files += 1;
-    }
-    for (name, source) in &input.theme.static_files {
-        let path = format!("static/{name}");
-        match source {
-            theme::StaticSource::Embedded(bytes) => output.write(&path, bytes)?,
-            theme::StaticSource::File(file) => output.copy(file, &path)?,
+    if everything {
+        for asset in &site.assets {
+            output.copy(&asset.source, &asset.path)?;
+            files += 1;
         }
-        files += 1;
+        for (name, source) in &input.theme.static_files {
+            let path = format!("static/{name}");
+            match source {
+                theme::StaticSource::Embedded(bytes) => output.write(&path, bytes)?,
+                theme::StaticSource::File(file) => output.copy(file, &path)?,
+            }
+            files += 1;
+        }
+        output.write("static/highlight.css", input.highlighter.css().as_bytes())?;
+        output.write("robots.txt", feeds::robots(site).as_bytes())?;
+        files += 2;
     }
-    output.write("static/highlight.css", input.highlighter.css().as_bytes())?;
     output.write(
         "sitemap.xml",
         feeds::sitemap(site, input.taxonomies).as_bytes(),
     )?;
-    output.write("robots.txt", feeds::robots(site).as_bytes())?;
     output.write("feed.xml", feeds::atom(site, None).as_bytes())?;
-    files += 4;
+    files += 2;
     for collection in &site.collections {
         let year = collection.year;
+        if !selection.year_files(year) {
+            continue;
+        }
         output.write(
             &format!("{}feed.xml", collection.url),
             feeds::atom(site, Some(year)).as_bytes(),
@@ -256,6 +302,29 @@ fn alias_file(alias: &str) -> String {
     } else {
         alias.to_string()
     }
+}
+
+/// Per collection, its cases in list order (focus area, then case order), each with the
+/// position of its area in the year's vocabulary.
+fn year_items(site: &Site) -> Vec<Vec<(usize, usize)>> {
+    site.collections
+        .iter()
+        .map(|collection| {
+            let areas = &site.vocabulary(collection.year).areas;
+            let mut items: Vec<(usize, usize)> = site
+                .cases
+                .iter()
+                .enumerate()
+                .filter(|(_, case)| case.year == collection.year)
+                .filter_map(|(i, case)| {
+                    let area = areas.iter().position(|a| a.id == case.area)?;
+                    Some((area, i))
+                })
+                .collect();
+            items.sort_by_key(|&(area, i)| (area, i));
+            items
+        })
+        .collect()
 }
 
 /// `../` repeated for the depth of a site-relative URL (`./` at the root).
@@ -429,27 +498,7 @@ impl<'a> Renderer<'a> {
 
     /// Per collection, its cases in list order.
     fn year_items(&self) -> &[Vec<(usize, usize)>] {
-        self.year_items.get_or_init(|| {
-            let site = self.input.site;
-            site.collections
-                .iter()
-                .map(|collection| {
-                    let areas = &site.vocabulary(collection.year).areas;
-                    let mut items: Vec<(usize, usize)> = site
-                        .cases
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, case)| case.year == collection.year)
-                        .filter_map(|(i, case)| {
-                            let area = areas.iter().position(|a| a.id == case.area)?;
-                            Some((area, i))
-                        })
-                        .collect();
-                    items.sort_by_key(|&(area, i)| (area, i));
-                    items
-                })
-                .collect()
-        })
+        self.year_items.get_or_init(|| year_items(self.input.site))
     }
 
     fn base(
@@ -602,15 +651,21 @@ impl<'a> Renderer<'a> {
         let site = self.input.site;
         let mut context = self.base("", None, &site.config.description, Vec::new());
         if let Some(latest) = site.collections.first() {
-            let cards: Vec<&CardCtx> = site
+            let of_year: Vec<usize> = site
                 .cases
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.year == latest.year)
-                .map(|(i, _)| self.card(i))
+                .map(|(i, _)| i)
+                .collect();
+            let cards: Vec<&CardCtx> = of_year
+                .iter()
+                .take(HOME_LATEST_CARDS)
+                .map(|&i| self.card(i))
                 .collect();
             context.insert("latest", &serde_json::json!({
-                "year": latest.year, "title": latest.title, "summary": latest.summary, "url": latest.url, "cards": cards,
+                "year": latest.year, "title": latest.title, "summary": latest.summary, "url": latest.url,
+                "cards": cards, "count": of_year.len(),
             }));
         }
         context.insert("areas", &self.term_list(Kind::Areas));
@@ -657,19 +712,22 @@ impl<'a> Renderer<'a> {
             vec![home()],
         );
         let vocab = site.vocabulary(collection.year);
-        // Every area of the year with its count and the page where its cases start.
+        // Every area of the year with its count and the page where its cases start (items
+        // are ordered by area, so each area's cases are one run).
+        let mut counts = vec![0; vocab.areas.len()];
+        let mut starts = vec![None; vocab.areas.len()];
+        for (index, &(area, _)) in items.iter().enumerate() {
+            counts[area] += 1;
+            starts[area].get_or_insert(index);
+        }
         let mut areas = Vec::new();
         for (position, area) in vocab.areas.iter().enumerate() {
-            let Some(start) = items.iter().position(|&(a, _)| a == position) else {
+            let Some(start) = starts[position] else {
                 continue;
             };
-            let count = items[start..]
-                .iter()
-                .take_while(|&&(a, _)| a == position)
-                .count();
             areas.push(serde_json::json!({
                 "area": term_ref(self.input.taxonomies, Kind::Areas, &area.id),
-                "count": count,
+                "count": counts[position],
                 "url": paginate::page_url(&collection.url, start / size + 1),
             }));
         }
@@ -685,10 +743,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|(position, cards)| {
                 let id = &vocab.areas[position].id;
-                let count = items.iter().filter(|&&(a, _)| a == position).count();
                 serde_json::json!({
                     "area": term_ref(self.input.taxonomies, Kind::Areas, id),
-                    "count": count,
+                    "count": counts[position],
                     "cards": cards,
                 })
             })

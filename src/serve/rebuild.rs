@@ -28,8 +28,8 @@ use crate::content::{self, Case};
 use crate::error::{Diagnostic, Error, Result};
 use crate::fs::Output;
 use crate::markdown::{Highlighter, Markdown};
-use crate::render::{self, RenderInput, Selection};
-use crate::taxonomy::{self, Taxonomy};
+use crate::render::{self, CaseLists, RenderInput, Selection};
+use crate::taxonomy;
 
 /// Every file of a successful build, by site-relative path (`2023/slug/index.html`).
 pub type Files = BTreeMap<String, Bytes>;
@@ -363,29 +363,25 @@ fn apply(
         };
         ids(&model.loaded.cases[edit.index]) == ids(&edit.case)
     });
+    let lists_before = (kind == EditKind::Lists).then(|| {
+        let (site, taxonomies) = model.published();
+        CaseLists::new(site, taxonomies)
+    });
     for edit in edits {
         let url = edit.case.url.clone();
-        if let Some(published) = &mut model.published {
-            if let Some(i) = published.cases.iter().position(|c| c.url == url) {
-                published.cases[i] = edit.case.clone();
-            }
-        }
-        previous.push((
-            edit.index,
-            std::mem::replace(&mut model.loaded.cases[edit.index], edit.case),
-        ));
+        previous.push((edit.index, replace_case(model, edit.index, edit.case)));
         let (site, _) = model.published();
         published_indices.extend(site.cases.iter().position(|c| c.url == url));
     }
-    if kind == EditKind::Lists {
-        let before = term_pages(model.published().1, model.published().0);
-        model.loaded_taxonomies = taxonomy::build(&model.loaded);
-        if let Some(published) = &model.published {
-            model.published_taxonomies = taxonomy::build(published);
-        }
-        if term_pages(model.published().1, model.published().0) != before {
+    let mut lists_after = None;
+    if let Some(before) = &lists_before {
+        rebuild_taxonomies(model);
+        let (site, taxonomies) = model.published();
+        let after = CaseLists::new(site, taxonomies);
+        if !after.same_pages(before) {
             return Ok(None);
         }
+        lists_after = Some(after);
     }
     let check_diagnostics = if kind == EditKind::Body && same_heading_ids {
         // Nothing other files are checked against changed: check the edited files only.
@@ -415,19 +411,10 @@ fn apply(
     {
         // Back to the last good model; the edited files are loaded again next time.
         for (index, case) in previous {
-            let url = case.url.clone();
-            if let Some(published) = &mut model.published {
-                if let Some(i) = published.cases.iter().position(|c| c.url == url) {
-                    published.cases[i] = case.clone();
-                }
-            }
-            model.loaded.cases[index] = case;
+            replace_case(model, index, case);
         }
         if kind == EditKind::Lists {
-            model.loaded_taxonomies = taxonomy::build(&model.loaded);
-            if let Some(published) = &model.published {
-                model.published_taxonomies = taxonomy::build(published);
-            }
+            rebuild_taxonomies(model);
         }
         state.pending = paths;
         return Err(content_error(load_diagnostics, &check_diagnostics));
@@ -439,13 +426,19 @@ fn apply(
     *generation += 1;
 
     let (site, taxonomies) = model.published();
-    let affected = match kind {
-        EditKind::Body => published_indices,
-        EditKind::Lists => pages_showing(&published_indices, &model.related),
+    let affected = match (&lists_before, &lists_after) {
+        (Some(before), Some(after)) => Some(render::affected(
+            site,
+            before,
+            after,
+            &published_indices,
+            &pages_showing(&published_indices, &model.related),
+        )),
+        _ => None,
     };
-    let selection = match kind {
-        EditKind::Body => Selection::Cases(&affected),
-        EditKind::Lists => Selection::ListsAnd(&affected),
+    let selection = match &affected {
+        Some(affected) => Selection::Affected(affected),
+        None => Selection::Cases(&published_indices),
     };
     let output = Output::memory();
     let stats = render::render_selected(
@@ -493,15 +486,23 @@ fn pages_showing(edited: &[usize], related: &[Vec<usize>]) -> Vec<usize> {
     pages
 }
 
-/// Every term URL of the taxonomies with its number of list pages: when this changes, files
-/// appear or disappear and only a full build knows which.
-fn term_pages(taxonomies: &[Taxonomy], site: &crate::content::Site) -> Vec<(String, usize)> {
-    let page_size = site.config.paginate_by.max(1);
-    taxonomies
-        .iter()
-        .flat_map(|t| &t.terms)
-        .map(|term| (term.url.clone(), term.cases.len().div_ceil(page_size)))
-        .collect()
+/// Puts `case` in place of loaded case `index` (and of the same published case), returning
+/// the case it replaces.
+fn replace_case(model: &mut MemoryBuild, index: usize, case: Case) -> Case {
+    if let Some(published) = &mut model.published {
+        if let Some(i) = published.cases.iter().position(|c| c.url == case.url) {
+            published.cases[i] = case.clone();
+        }
+    }
+    std::mem::replace(&mut model.loaded.cases[index], case)
+}
+
+/// Builds the taxonomies again after cases changed their terms.
+fn rebuild_taxonomies(model: &mut MemoryBuild) {
+    model.loaded_taxonomies = taxonomy::build(&model.loaded);
+    if let Some(published) = &model.published {
+        model.published_taxonomies = taxonomy::build(published);
+    }
 }
 
 /// How an edit changes what other pages show; `None` when it needs a full build.

@@ -1,0 +1,171 @@
+//! Which pages and files show something of edited cases: what a preview re-renders after an
+//! edit that changes what lists show (a title, a summary, a focus area, a tag …).
+//!
+//! Pure functions over two snapshots of the site's case lists, taken before and after the
+//! edit. A list page is affected when it shows an edited case (its card changed), or when
+//! the list it belongs to changed order or members (cases moved between its pages, or its
+//! counts changed). Everything else of the site is untouched by such an edit.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::content::Site;
+use crate::taxonomy::Taxonomy;
+use crate::vocab::Kind;
+
+use super::paginate;
+
+/// One paginated list of cases: a year collection or a taxonomy term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CaseList {
+    /// The taxonomy of a term list; `None` for a year collection.
+    kind: Option<Kind>,
+    /// Its cases in display order, each with its group (the focus area on year pages, whose
+    /// counts every page of the year shows; 0 on term pages).
+    items: Vec<(usize, usize)>,
+}
+
+/// The case lists of a site, by list URL (page 1's URL), in display order.
+#[derive(Debug, Clone, Default)]
+pub struct CaseLists {
+    lists: HashMap<String, CaseList>,
+    page_size: usize,
+}
+
+impl CaseLists {
+    /// The lists `site` and its `taxonomies` render.
+    pub fn new(site: &Site, taxonomies: &[Taxonomy]) -> CaseLists {
+        let mut lists = HashMap::new();
+        for (collection, items) in site.collections.iter().zip(super::year_items(site)) {
+            lists.insert(collection.url.clone(), CaseList { kind: None, items });
+        }
+        for taxonomy in taxonomies {
+            for term in &taxonomy.terms {
+                let items = term.cases.iter().map(|&case| (0, case)).collect();
+                let list = CaseList {
+                    kind: Some(taxonomy.kind),
+                    items,
+                };
+                lists.insert(term.url.clone(), list);
+            }
+        }
+        CaseLists {
+            lists,
+            page_size: site.config.paginate_by.max(1),
+        }
+    }
+}
+
+impl CaseLists {
+    /// Whether both have the same lists with the same number of pages each: when not, pages
+    /// appear or disappear and only a full build knows every link to them.
+    pub fn same_pages(&self, other: &CaseLists) -> bool {
+        let pages = |lists: &CaseLists, list: &CaseList| {
+            paginate::page_count(list.items.len(), lists.page_size)
+        };
+        self.lists.len() == other.lists.len()
+            && self.lists.iter().all(|(url, list)| {
+                other
+                    .lists
+                    .get(url)
+                    .is_some_and(|o| pages(self, list) == pages(other, o))
+            })
+    }
+}
+
+/// The pages and files an edit of some cases affects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// Case pages to render (indices into `site.cases`): the edited cases and the cases whose
+    /// pages show them.
+    pub(super) cases: Vec<usize>,
+    /// The edited cases: their alias pages carry their titles.
+    pub(super) edited: Vec<usize>,
+    /// Site-relative URLs of the list pages (year and term pages) to render.
+    pub(super) list_pages: HashSet<String>,
+    /// Taxonomies whose index pages show changed counts.
+    pub(super) taxonomies: Vec<Kind>,
+    /// Years whose statistics, feed and summary files change.
+    pub(super) years: Vec<u16>,
+    /// Workshops listing an edited case (indices into `site.workshops`).
+    pub(super) workshops: Vec<usize>,
+    /// Activities featuring an edited case (indices into `site.activities`).
+    pub(super) activities: Vec<usize>,
+}
+
+impl Affected {
+    /// Number of list pages (year and term pages) the edit affects.
+    pub fn list_pages(&self) -> usize {
+        self.list_pages.len()
+    }
+}
+
+/// What an edit of the `edited` cases (indices into `site.cases`, the same before and after)
+/// affects, given the site's lists `before` and `after` it and the case pages that show the
+/// edited cases (`showing`, e.g. neighbours and cases listing them as related).
+pub fn affected(
+    site: &Site,
+    before: &CaseLists,
+    after: &CaseLists,
+    edited: &[usize],
+    showing: &[usize],
+) -> Affected {
+    let mut list_pages = HashSet::new();
+    let mut taxonomies = Vec::new();
+    let urls: HashSet<&String> = before.lists.keys().chain(after.lists.keys()).collect();
+    for url in urls {
+        let old = before.lists.get(url);
+        let new = after.lists.get(url);
+        if old == new {
+            // Same order and members: only the pages showing an edited case change.
+            let Some(list) = new else { continue };
+            for (position, (_, case)) in list.items.iter().enumerate() {
+                if edited.contains(case) {
+                    list_pages.insert(paginate::page_url(url, position / after.page_size + 1));
+                }
+            }
+            continue;
+        }
+        let pages = [(old, before.page_size), (new, after.page_size)]
+            .iter()
+            .filter_map(|(list, size)| {
+                Some(paginate::page_count(list.as_ref()?.items.len(), *size))
+            })
+            .max()
+            .unwrap_or(1);
+        list_pages.extend((1..=pages).map(|page| paginate::page_url(url, page)));
+        if let Some(kind) = old.or(new).and_then(|list| list.kind) {
+            if !taxonomies.contains(&kind) {
+                taxonomies.push(kind);
+            }
+        }
+    }
+    let mut years: Vec<u16> = edited.iter().map(|&i| site.cases[i].year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let workshops = site
+        .workshops
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.entries.iter().any(|e| edited.contains(&e.case)))
+        .map(|(i, _)| i)
+        .collect();
+    let activities = site
+        .activities
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.host.iter().chain(&a.cases).any(|c| edited.contains(c)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut cases: Vec<usize> = edited.iter().chain(showing).copied().collect();
+    cases.sort_unstable();
+    cases.dedup();
+    Affected {
+        cases,
+        edited: edited.to_vec(),
+        list_pages,
+        taxonomies,
+        years,
+        workshops,
+        activities,
+    }
+}

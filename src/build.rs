@@ -118,9 +118,9 @@ pub struct Timings {
     pub check: Duration,
     /// Templates and writing (everything after the checks).
     pub render: Duration,
-    /// Related cases.
+    /// Related cases (runs beside [`Timings::index`], before the pages).
     pub related: Duration,
-    /// Rendering and writing pages (runs beside [`Timings::index`]).
+    /// Rendering and writing pages (runs beside [`Timings::index`], after related cases).
     pub pages: Duration,
     /// Building the tantivy index.
     pub index: Duration,
@@ -280,53 +280,59 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .as_ref()
         .and_then(|_| search::SearchIndex::open(&index_path).ok());
     let reuse_index = previous_index.is_some();
-    let related_by_doc = match cached_search {
-        Some(cached) if reuse_index => cached.related,
-        _ => {
-            SearchCache::remove(&cache_dir);
-            search::related(&docs, render::RELATED_CASES)
-        }
-    };
-    let related = by_case(&related_by_doc, &case_of_doc);
-    let related_done = Instant::now();
-
     let staging = Staging::new(&options.out)?;
     let output = Output::Disk(staging.path().to_path_buf());
     let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
     let cases = site.cases.len();
     let record = crate::published::prepare(&options.root, &site)?;
-    // Pages and the tantivy index are independent: build them side by side. Each side
-    // owns what only it reads and frees it as soon as it is done (the model with every
-    // rendered body, the search documents with every plain text), so that the other side
-    // and the search export run without them.
+    // The tantivy index needs neither related cases nor pages: build it on one side while the
+    // other computes related cases and then renders pages (which show them). The render side
+    // frees the model (every rendered body) as soon as it is done, so that the search export
+    // runs without it.
+    // Each side holds the search documents (every plain text) only while it reads them.
+    let docs = std::sync::Arc::new(docs);
+    let docs_for_index = std::sync::Arc::clone(&docs);
+    let (pages_output, pages_reuse, cache) = (&output, &reuse, &cache_dir);
     let (rendered, indexed) = rayon::join(
-        || {
-            timed(|| {
+        move || -> Result<_> {
+            let (related_by_doc, related_time) = timed(|| {
+                Ok(match cached_search {
+                    Some(cached) if reuse_index => cached.related,
+                    _ => {
+                        SearchCache::remove(cache);
+                        search::related(&docs, render::RELATED_CASES)
+                    }
+                })
+            })?;
+            drop(docs);
+            let related = by_case(&related_by_doc, &case_of_doc);
+            let (stats, pages_time) = timed(|| {
                 let input = RenderInput {
                     site: &site,
                     taxonomies: &taxonomies,
                     theme: &theme,
                     highlighter: &highlighter,
                     related: Some(&related),
-                    reuse: Some(&reuse),
+                    reuse: Some(pages_reuse),
                 };
-                let stats = render::render_site(&input, &output);
+                let stats = render::render_site(&input, pages_output);
                 drop(site);
                 stats
-            })
+            })?;
+            Ok((stats, pages_time, related_by_doc, related_time))
         },
-        || {
+        move || {
             timed(|| match previous_index {
                 Some(index) => Ok(index),
                 None => {
-                    let index = search::build_index(&docs, &index_path);
-                    drop(docs);
+                    let index = search::build_index(&docs_for_index, &index_path);
+                    drop(docs_for_index);
                     Ok(index?)
                 }
             })
         },
     );
-    let (stats, pages_time) = rendered?;
+    let (stats, pages_time, related_by_doc, related_time) = rendered?;
     let (index, index_time) = indexed?;
     let export_start = Instant::now();
     let previous_search = options.out.join("search");
@@ -369,7 +375,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             load: load_done - started,
             check: check_done - load_done,
             render: finished - check_done,
-            related: related_done - check_done,
+            related: related_time,
             pages: pages_time,
             index: index_time,
             export: export_time,

@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         eprintln!("{}\n", warning.render(color()));
     }
     eprintln!(
-        "built {} cases, {} pages ({} reused{}) and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s: related {:.2}s, pages {:.2}s beside index {:.2}s, search export {:.2}s){}",
+        "built {} cases, {} pages ({} reused{}) and {} other files into {} in {:.2}s (load {:.2}s, check {:.2}s, render {:.2}s: related {:.2}s then pages {:.2}s beside index {:.2}s, search export {:.2}s){}",
         report.cases,
         report.stats.pages,
         report.stats.reused,

@@ -190,6 +190,16 @@ def rmtree(path: Path) -> None:
         path.unlink()
 
 
+def stages_line(path: Path) -> str:
+    """The `built …` summary line of a biaogan build log (other lines may follow it)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    built = [line for line in text.splitlines() if line.startswith("built ")]
+    return built[-1] if built else ""
+
+
 def tail(path: Path, lines: int = 15) -> str:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -696,7 +706,7 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
         r = run_tool("biaogan", cmd, args.runs, logs, clean)
         r.files, r.bytes = tree_size(dst)
         check_output("biaogan", dst, cases)
-        r.extra["stages"] = tail(logs / f"biaogan-{r.runs.index(r.median_run()) + 1}.log", 1)
+        r.extra["stages"] = stages_line(logs / f"biaogan-{r.runs.index(r.median_run()) + 1}.log")
         files, size = tree_size(site / ".biaogan" / "index")
         r.extra["tantivy_index_files"], r.extra["tantivy_index_bytes"] = files, size
         r.extra["cache_bytes"] = tree_size(site / ".biaogan" / "cache")[1]
@@ -711,7 +721,7 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
         r = run_tool("biaogan-warm", cmd, args.runs, logs)
         r.files, r.bytes = tree_size(dst)
         check_output("biaogan", dst, cases)
-        r.extra["stages"] = tail(logs / f"biaogan-warm-{r.runs.index(r.median_run()) + 1}.log", 1)
+        r.extra["stages"] = stages_line(logs / f"biaogan-warm-{r.runs.index(r.median_run()) + 1}.log")
         log(f"    biaogan (no change): {r.extra['stages']}")
         return r
 

@@ -288,8 +288,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // The tantivy index needs neither related cases nor pages: build it on one side while the
     // other computes related cases and then renders pages (which show them). The render side
     // frees the model (every rendered body) as soon as it is done, so that the search export
-    // runs without it.
-    // Each side holds the search documents (every plain text) only while it reads them.
+    // runs without it, and each side holds the search documents (every plain text) only while
+    // it reads them.
     let docs = std::sync::Arc::new(docs);
     let docs_for_index = std::sync::Arc::clone(&docs);
     let (pages_output, pages_reuse, cache) = (&output, &reuse, &cache_dir);

@@ -53,9 +53,7 @@ impl CaseLists {
             page_size: site.config.paginate_by.max(1),
         }
     }
-}
 
-impl CaseLists {
     /// Whether both have the same lists with the same number of pages each: when not, pages
     /// appear or disappear and only a full build knows every link to them.
     pub fn same_pages(&self, other: &CaseLists) -> bool {
@@ -90,13 +88,6 @@ pub struct Affected {
     pub(super) workshops: Vec<usize>,
     /// Activities featuring an edited case (indices into `site.activities`).
     pub(super) activities: Vec<usize>,
-}
-
-impl Affected {
-    /// Number of list pages (year and term pages) the edit affects.
-    pub fn list_pages(&self) -> usize {
-        self.list_pages.len()
-    }
 }
 
 /// What an edit of the `edited` cases (indices into `site.cases`, the same before and after)

@@ -373,16 +373,19 @@ fn apply(
         let (site, _) = model.published();
         published_indices.extend(site.cases.iter().position(|c| c.url == url));
     }
-    let mut lists_after = None;
-    if let Some(before) = &lists_before {
-        rebuild_taxonomies(model);
-        let (site, taxonomies) = model.published();
-        let after = CaseLists::new(site, taxonomies);
-        if !after.same_pages(before) {
-            return Ok(None);
+    // The site's case lists before and after a Lists edit.
+    let lists = match lists_before {
+        Some(before) => {
+            rebuild_taxonomies(model);
+            let (site, taxonomies) = model.published();
+            let after = CaseLists::new(site, taxonomies);
+            if !after.same_pages(&before) {
+                return Ok(None);
+            }
+            Some((before, after))
         }
-        lists_after = Some(after);
-    }
+        None => None,
+    };
     let check_diagnostics = if kind == EditKind::Body && same_heading_ids {
         // Nothing other files are checked against changed: check the edited files only.
         let files: Vec<PathBuf> = previous
@@ -413,7 +416,7 @@ fn apply(
         for (index, case) in previous {
             replace_case(model, index, case);
         }
-        if kind == EditKind::Lists {
+        if lists.is_some() {
             rebuild_taxonomies(model);
         }
         state.pending = paths;
@@ -426,16 +429,10 @@ fn apply(
     *generation += 1;
 
     let (site, taxonomies) = model.published();
-    let affected = match (&lists_before, &lists_after) {
-        (Some(before), Some(after)) => Some(render::affected(
-            site,
-            before,
-            after,
-            &published_indices,
-            &pages_showing(&published_indices, &model.related),
-        )),
-        _ => None,
-    };
+    let affected = lists.as_ref().map(|(before, after)| {
+        let showing = pages_showing(&published_indices, &model.related);
+        render::affected(site, before, after, &published_indices, &showing)
+    });
     let selection = match &affected {
         Some(affected) => Selection::Affected(affected),
         None => Selection::Cases(&published_indices),

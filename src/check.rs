@@ -51,6 +51,7 @@ fn check_scoped(
     let paths = known_paths(site, taxonomies);
     check_links(root, site, &paths, &in_scope, &mut diagnostics);
     check_html_warnings(site, &in_scope, &mut diagnostics);
+    check_placeholders(root, site, &in_scope, &mut diagnostics);
     diagnostics
 }
 
@@ -553,6 +554,71 @@ fn locate_link(
     }
 }
 
+/// Where `line` holds skeleton text: a placeholder of [`crate::scaffold::placeholders`] or
+/// any `（填写…）`; the 0-based character column and the length in characters.
+fn placeholder_in(line: &str, known: &[String]) -> Option<(usize, usize)> {
+    let at = |byte: usize| line[..byte].chars().count();
+    let found = known
+        .iter()
+        .filter_map(|p| line.find(p.as_str()).map(|i| (i, p.chars().count())))
+        .chain(line.match_indices("（填写").filter_map(|(i, _)| {
+            let close = line[i..].find('）')?;
+            Some((i, line[i..i + close].chars().count() + 1))
+        }))
+        .min_by_key(|(i, _)| *i)?;
+    Some((at(found.0), found.1))
+}
+
+/// Text left over from the `new case` / `import` skeleton (the `（填写…）`-style placeholders
+/// of the title, summary and sections): an error for a case that would be published
+/// (`status: 入选`, not a draft), a warning otherwise. One diagnostic per case, at the first
+/// placeholder, naming the other lines.
+fn check_placeholders(
+    root: &Path,
+    site: &Site,
+    in_scope: &dyn Fn(&Path) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let known = crate::scaffold::placeholders();
+    for case in site.cases.iter().filter(|c| in_scope(&c.source)) {
+        // Only a case whose text shows a placeholder is read again, for the lines.
+        if [&case.title, &case.summary, &case.content.text]
+            .iter()
+            .all(|text| placeholder_in(text, &known).is_none())
+        {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+            continue;
+        };
+        let found: Vec<(usize, usize, usize)> = text
+            .lines()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                placeholder_in(line, &known).map(|(column, len)| (i + 1, column + 1, len))
+            })
+            .collect();
+        let Some(&(line, column, len)) = found.first() else {
+            continue;
+        };
+        let published = !case.draft && case.status.as_deref().map(str::trim) == Some("入选");
+        let mut message = String::from("placeholder text from the case skeleton is still here");
+        if found.len() > 1 {
+            let others: Vec<String> = found[1..].iter().map(|(l, _, _)| l.to_string()).collect();
+            message.push_str(&format!(" (and on line {})", others.join(", ")));
+        }
+        let diagnostic = if published {
+            Diagnostic::error("placeholder", &case.source, message).help(
+                "the case has `status: 入选` and would be published with this text: write the title, summary and every section, or set `draft: true` until it is written",
+            )
+        } else {
+            Diagnostic::warning("placeholder", &case.source, message)
+                .help("write the title, summary and every section before the case is published")
+        };
+        diagnostics.push(diagnostic.at(&text, line, column).span(len));
+    }
+}
+
 /// Raw HTML removed by the sanitizer, reported as warnings.
 fn check_html_warnings(
     site: &Site,
@@ -596,6 +662,22 @@ mod tests {
         assert!(credit_code_problem("91350100M000100Y44").is_some());
         assert!(credit_code_problem("9135010").is_some());
         assert!(credit_code_problem("91350100M000100YI3").is_some());
+    }
+
+    #[test]
+    fn placeholders_are_found_with_their_columns() {
+        let known = crate::scaffold::placeholders();
+        assert_eq!(
+            placeholder_in("title: \"（填写典型经验名称）\"", &known),
+            Some((8, 10))
+        );
+        assert_eq!(
+            placeholder_in("（企业主营业务、规模与质量管理基础）", &known),
+            Some((0, 18))
+        );
+        assert_eq!(placeholder_in("见下表（填写数据）。", &known), Some((3, 6)));
+        assert_eq!(placeholder_in("问题关闭时必须填写根本原因", &known), None);
+        assert_eq!(placeholder_in("（填写", &known), None);
     }
 
     #[test]

@@ -32,12 +32,19 @@ pub struct CaseFields {
     pub methods: Vec<String>,
     /// 入选 / 推荐 …: `None` writes the default 推荐, an empty string leaves `status` out.
     pub status: Option<String>,
-    /// Private application data, written under `private:` (empty fields are left out).
+    /// Private application data, written under `private:` (empty fields are left out; the
+    /// mappings of [`Private::other`], such as the `extra` cells of an imported sheet, in
+    /// block style).
     pub private: Option<Private>,
 }
 
 fn yaml_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// Any YAML value written as JSON, which YAML reads back unchanged.
+fn yaml_json(value: &serde_yaml::Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
 fn yaml_list(values: &[String]) -> String {
@@ -62,6 +69,19 @@ fn private_block(private: &Private) -> String {
         if !map.is_empty() {
             let items: Vec<String> = map.iter().map(|(y, v)| format!("{y}: {v}")).collect();
             block.push_str(&format!("  {key}: {{{}}}\n", items.join(", ")));
+        }
+    }
+    for (key, value) in &private.other {
+        match value {
+            serde_yaml::Value::Mapping(map) if !map.is_empty() => {
+                block.push_str(&format!("  {key}:\n"));
+                for (k, v) in map {
+                    let k = k.as_str().map_or_else(|| yaml_json(k), yaml_string);
+                    let v = v.as_str().map_or_else(|| yaml_json(v), yaml_string);
+                    block.push_str(&format!("    {k}: {v}\n"));
+                }
+            }
+            other => block.push_str(&format!("  {key}: {}\n", yaml_json(other))),
         }
     }
     if block.is_empty() {
@@ -96,14 +116,14 @@ pub fn case_skeleton(fields: &CaseFields) -> String {
     };
     let mut text = format!(
         "---\ntitle: {}\nenterprise: {}\nyear: {}\n{number}region: {}\narea: {}\nindustry: {}\nmethods: {}\ntags: []\nsummary: {}\n{status}{private}---\n",
-        yaml_string(&or(&fields.title, "（填写典型经验名称）")),
+        yaml_string(&or(&fields.title, TITLE_PLACEHOLDER)),
         yaml_string(&fields.enterprise),
         fields.year,
         yaml_string(&fields.region),
         yaml_string(&fields.area),
         yaml_list(&fields.industry),
         yaml_list(&fields.methods),
-        yaml_string(&or(&fields.summary, "（用一到三句话概括经验）")),
+        yaml_string(&or(&fields.summary, SUMMARY_PLACEHOLDER)),
     );
     for section in SECTIONS {
         text.push_str(&format!(
@@ -112,6 +132,23 @@ pub fn case_skeleton(fields: &CaseFields) -> String {
         ));
     }
     text
+}
+
+/// Placeholder of an empty title in a skeleton.
+pub const TITLE_PLACEHOLDER: &str = "（填写典型经验名称）";
+
+/// Placeholder of an empty summary in a skeleton.
+pub const SUMMARY_PLACEHOLDER: &str = "（用一到三句话概括经验）";
+
+/// Every placeholder text a case skeleton contains (title, summary, one hint per section),
+/// for `check` to find text left over from `new case` and `import`.
+pub fn placeholders() -> Vec<String> {
+    let mut texts = vec![
+        TITLE_PLACEHOLDER.to_string(),
+        SUMMARY_PLACEHOLDER.to_string(),
+    ];
+    texts.extend(SECTIONS.iter().map(|s| format!("（{}）", section_hint(s))));
+    texts
 }
 
 fn section_hint(section: &str) -> &'static str {

@@ -19,7 +19,10 @@ use crate::vocab::{Kind, Vocabulary};
 pub mod import;
 pub mod stats;
 
-pub use import::{import, read_sheet, ImportReport, ImportRow, Imported, RowProblem};
+pub use import::{
+    import, read_sheet, ImportReport, ImportRow, Imported, KeptCell, RowProblem, SheetCell,
+    SheetRows,
+};
 pub use stats::{bar_chart_svg, stats_context, table_html, year_stats, YearStats};
 
 /// Separator of several industries or methods in one cell.

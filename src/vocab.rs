@@ -108,14 +108,67 @@ impl Vocabulary {
         }
     }
 
-    /// Finds a term by id or by name (names compared without surrounding spaces).
+    /// Finds a term as front matter may name it ([`Leniency::Content`]): by id or name,
+    /// full-width forms, spaces and Latin case ignored, and for regions an authority named
+    /// after its region (`洛阳市工业和信息化局` → 洛阳市).
     pub fn resolve(&self, kind: Kind, value: &str) -> Option<&Term> {
-        let value = value.trim();
+        self.find(kind, value, Leniency::Content)
+    }
+
+    /// The one vocabulary resolver: finds the term `value` names, as forgiving as `leniency`
+    /// allows. Both levels accept, in this order: the id or name as written; the same with
+    /// full-width forms folded, spaces removed and Latin case ignored; for regions, an
+    /// authority named after the region (`洛阳市工业和信息化局`, `巩义市工信局`, optionally
+    /// after `河南省`). [`Leniency::Sheet`] adds, for summary sheets typed by many hands:
+    /// areas by their number in the year's list (`3`, `３`, `三`, `领域3`, `3.可靠性提升`); the
+    /// only name that starts with the value (`郑州` → 郑州市, `可靠性` → 可靠性提升); regions
+    /// by the longest name, or name without 市/县/区, found inside the value (`郑州工信局` →
+    /// 郑州市, `郑州航空港经济综合实验区管委会` → 航空港区); areas by the only area name inside
+    /// the value.
+    pub fn find(&self, kind: Kind, value: &str, leniency: Leniency) -> Option<&Term> {
+        let trimmed = value.trim();
         let terms = self.terms(kind);
-        terms
+        if let Some(term) = terms
             .iter()
-            .find(|t| t.id == value)
-            .or_else(|| terms.iter().find(|t| t.name == value))
+            .find(|t| t.id == trimmed)
+            .or_else(|| terms.iter().find(|t| t.name == trimmed))
+        {
+            return Some(term);
+        }
+        let wanted = fold(trimmed);
+        if wanted.is_empty() {
+            return None;
+        }
+        if let Some(term) = terms
+            .iter()
+            .find(|t| fold(&t.id) == wanted || fold(&t.name) == wanted)
+        {
+            return Some(term);
+        }
+        if kind == Kind::Regions {
+            if let Some(term) = region_authority(terms, &wanted) {
+                return Some(term);
+            }
+        }
+        if leniency == Leniency::Content {
+            return None;
+        }
+        if kind == Kind::Areas {
+            if let Some(numbered) = area_by_number(terms, &wanted, self) {
+                return numbered;
+            }
+        }
+        if wanted.chars().count() >= 2 {
+            let mut prefixed = terms.iter().filter(|t| fold(&t.name).starts_with(&wanted));
+            if let (Some(term), None) = (prefixed.next(), prefixed.next()) {
+                return Some(term);
+            }
+        }
+        match kind {
+            Kind::Regions => longest_inside(terms, &wanted, true),
+            Kind::Areas => longest_inside(terms, &wanted, false),
+            _ => None,
+        }
     }
 
     /// The closest id or name to `value`, for "did you mean" hints.
@@ -175,6 +228,144 @@ impl Vocabulary {
             ]),
         }
     }
+}
+
+/// How forgiving [`Vocabulary::find`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leniency {
+    /// Front matter: ids, names and authority names only. A short form such as `郑州` stays
+    /// an error with a "did you mean", so that the canonical record is unambiguous.
+    Content,
+    /// Summary sheets: also area numbers, unique prefixes and names inside longer text.
+    Sheet,
+}
+
+/// `text` reduced for comparison: full-width ASCII forms folded (`３` → `3`, `（` → `(`), spaces
+/// removed, Latin lower-cased.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(fold_width)
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Folds one full-width ASCII form (U+FF01–U+FF5E) to ASCII, and the ideographic space to a
+/// space.
+pub fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// Words that end the name of a government body (工业和信息化局, 工信委, 人民政府 …).
+const AUTHORITY_ENDINGS: [&str; 9] = [
+    "局",
+    "委",
+    "委员会",
+    "厅",
+    "政府",
+    "管委会",
+    "办公室",
+    "办",
+    "中心",
+];
+
+/// A region's name without its 市/县/区 suffix (济源示范区 → 济源, 航空港区 → 航空港).
+fn region_core(name: &str) -> &str {
+    for suffix in ["示范区", "市", "县", "区"] {
+        if let Some(core) = name.strip_suffix(suffix) {
+            if core.chars().count() >= 2 {
+                return core;
+            }
+        }
+    }
+    name
+}
+
+/// A region named by one of its authorities: the folded region name followed by a body's
+/// name (工业和信息化局, 工信局 …), optionally after `河南省`.
+fn region_authority<'v>(terms: &'v [Term], wanted: &str) -> Option<&'v Term> {
+    let wanted = wanted.strip_prefix("河南省").unwrap_or(wanted);
+    if !AUTHORITY_ENDINGS.iter().any(|e| wanted.ends_with(e)) {
+        return None;
+    }
+    terms
+        .iter()
+        .filter(|t| {
+            let name = fold(&t.name);
+            wanted.len() > name.len() && wanted.starts_with(&name)
+        })
+        .max_by_key(|t| t.name.chars().count())
+}
+
+/// The term whose name (or, for regions, core name of at least two characters) is the
+/// longest found inside `wanted`; `None` when two tie.
+fn longest_inside<'v>(terms: &'v [Term], wanted: &str, cores: bool) -> Option<&'v Term> {
+    let mut best: Option<(&Term, usize)> = None;
+    let mut tie = false;
+    for term in terms {
+        let name = fold(&term.name);
+        let core = if cores {
+            region_core(&name).to_string()
+        } else {
+            name.clone()
+        };
+        let len = if wanted.contains(&name) {
+            name.chars().count()
+        } else if wanted.contains(&core) {
+            core.chars().count()
+        } else {
+            continue;
+        };
+        match best {
+            Some((_, l)) if l > len => {}
+            Some((_, l)) if l == len => tie = true,
+            _ => {
+                best = Some((term, len));
+                tie = false;
+            }
+        }
+    }
+    if tie {
+        None
+    } else {
+        best.map(|(term, _)| term)
+    }
+}
+
+/// An area by its number in the year's list: `3`, `三`, `第3`, `领域3`, `(3)`, `3.`, or a
+/// number followed by a name of the same area (`3.可靠性提升`). `None` when `wanted` does not
+/// start with a number of the list; `Some(None)` when the number and the name disagree.
+fn area_by_number<'v>(
+    terms: &'v [Term],
+    wanted: &str,
+    vocab: &'v Vocabulary,
+) -> Option<Option<&'v Term>> {
+    let mut rest = wanted;
+    for prefix in ["重点领域", "领域", "第"] {
+        rest = rest.strip_prefix(prefix).unwrap_or(rest);
+    }
+    let rest = rest.trim_start_matches(['(', '[', '【', '〔']);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let (number, after) = if digits.is_empty() {
+        let first = rest.chars().next()?;
+        let n = "一二三四五六七八九十".chars().position(|c| c == first)? + 1;
+        (n, &rest[first.len_utf8()..])
+    } else {
+        (digits.parse::<usize>().ok()?, &rest[digits.len()..])
+    };
+    let term = terms.get(number.checked_sub(1)?)?;
+    let after = after.trim_start_matches([
+        ')', ']', '】', '〕', '.', '、', ':', '．', '。', '-', '类', '项',
+    ]);
+    if after.is_empty() {
+        return Some(Some(term));
+    }
+    let named = vocab.find(Kind::Areas, after, Leniency::Sheet);
+    Some(named.filter(|named| named.id == term.id).map(|_| term))
 }
 
 fn terms(pairs: &[(&str, &str)]) -> Vec<Term> {
@@ -272,6 +463,88 @@ mod tests {
         assert_eq!(quota("changyuan"), Some(4));
         assert_eq!(quota("兰考县"), Some(2));
         assert_eq!(vocab.areas.len(), 5);
+    }
+
+    #[test]
+    fn front_matter_accepts_names_ids_and_authorities_only() {
+        let vocab = Vocabulary::builtin();
+        let id = |kind, value| vocab.resolve(kind, value).map(|t| t.id.as_str());
+        assert_eq!(id(Kind::Regions, "luoyang"), Some("luoyang"));
+        assert_eq!(id(Kind::Regions, " 洛阳市 "), Some("luoyang"));
+        assert_eq!(id(Kind::Regions, "LuoYang"), Some("luoyang"));
+        assert_eq!(id(Kind::Regions, "洛阳市工业和信息化局"), Some("luoyang"));
+        assert_eq!(id(Kind::Regions, "河南省巩义市工信局"), Some("gongyi"));
+        assert_eq!(
+            id(Kind::Regions, "济源示范区工业和信息化局"),
+            Some("jiyuan")
+        );
+        // Short forms and numbers stay errors in front matter.
+        assert_eq!(id(Kind::Regions, "郑州"), None);
+        assert_eq!(id(Kind::Regions, "洛阳市区"), None);
+        assert_eq!(id(Kind::Areas, "数字化"), None);
+        assert_eq!(id(Kind::Areas, "3"), None);
+        assert_eq!(
+            id(Kind::Methods, "统计过程控制（SPC）"),
+            Some("spc"),
+            "full-width brackets"
+        );
+    }
+
+    #[test]
+    fn sheets_also_accept_numbers_prefixes_and_names_inside() {
+        let vocab = Vocabulary::builtin();
+        let id = |kind, value| {
+            vocab
+                .find(kind, value, Leniency::Sheet)
+                .map(|t| t.id.as_str())
+        };
+        assert_eq!(id(Kind::Regions, "郑州"), Some("zhengzhou"));
+        assert_eq!(id(Kind::Regions, "济源"), Some("jiyuan"));
+        assert_eq!(id(Kind::Regions, "Zhengzhou"), Some("zhengzhou"));
+        assert_eq!(id(Kind::Regions, "郑州工信局"), Some("zhengzhou"));
+        assert_eq!(
+            id(Kind::Regions, "郑州航空港经济综合实验区管委会"),
+            Some("hangkonggang")
+        );
+        assert_eq!(id(Kind::Regions, "北京市"), None);
+        assert_eq!(id(Kind::Regions, "新乡市长垣市"), None, "two regions tie");
+        assert_eq!(
+            id(Kind::Methods, "质量管理小组（QC小组）"),
+            Some("qc-circle")
+        );
+        assert_eq!(id(Kind::Industries, "新"), None);
+        // Areas by their number in the notice.
+        for (value, area) in [
+            ("1", "gbt19004"),
+            ("2", "digital"),
+            ("３", "reliability"),
+            ("4", "key-process"),
+            ("五", "sme-innovation"),
+            ("领域3", "reliability"),
+            ("第4", "key-process"),
+            ("（2）", "digital"),
+            ("3.可靠性提升", "reliability"),
+            ("4、关键过程质量控制", "key-process"),
+            ("可靠性", "reliability"),
+        ] {
+            assert_eq!(id(Kind::Areas, value), Some(area), "{value}");
+        }
+        for bad in ["0", "6", "12", "3.质量管理数字化"] {
+            assert_eq!(id(Kind::Areas, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn area_numbers_follow_the_year_s_own_list() {
+        let mut vocab = Vocabulary::builtin();
+        vocab.areas.reverse();
+        let id = |value| {
+            vocab
+                .find(Kind::Areas, value, Leniency::Sheet)
+                .map(|t| t.id.clone())
+        };
+        assert_eq!(id("1").as_deref(), Some("sme-innovation"));
+        assert_eq!(id("5").as_deref(), Some("gbt19004"));
     }
 
     #[test]

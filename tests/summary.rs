@@ -91,6 +91,22 @@ fn fresh_site() -> TestSite {
     TestSite { dir }
 }
 
+/// Replaces the skeleton's placeholder text in every case of the site, as an organizer does
+/// when the enterprises' write-ups come in.
+fn write_up(root: &Path) {
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_name() != "index.md" {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        for placeholder in biaogan::scaffold::placeholders() {
+            text = text.replace(&placeholder, "企业以数据说明了这项经验的做法和效果。");
+        }
+        std::fs::write(entry.path(), text).unwrap();
+    }
+}
+
 #[test]
 fn csv_has_bom_and_exact_headers() {
     let site = TestSite::fixture("minimal");
@@ -219,6 +235,13 @@ fn export_then_import_round_trips_the_public_columns() {
                 &["import", "summary", sheet.to_str().unwrap(), "--year", year],
             );
             assert!(message.contains("0 bad row(s)"), "{message}");
+            // The skeletons of 入选 cases hold placeholder text: `check` refuses them until
+            // they are written; the sheet's columns are not touched by writing them.
+            let check = fresh.run(&["check"]);
+            let refused = stderr(&fresh, &check);
+            assert_eq!(check.status.code(), Some(1), "{refused}");
+            assert!(refused.contains("error[placeholder]"), "{refused}");
+            write_up(fresh.root());
             run_ok(&fresh, &["check"]);
             let again = export(&fresh, year, out.path(), "again.csv", false);
             assert_eq!(
@@ -247,6 +270,7 @@ fn private_columns_round_trip_too() {
             "2023",
         ],
     );
+    write_up(fresh.root());
     run_ok(&fresh, &["check"]);
     let again = export(&fresh, "2023", out.path(), "again.csv", true);
     assert_eq!(again, csv);
@@ -300,9 +324,9 @@ fn import_never_overwrites_and_reports_bad_rows() {
     );
     for expected in [
         "error: row 4: 企业名称 is empty",
-        "error: row 5 (丁方材料有限公司): unknown 地区 `郑洲市` for 2023 (did you mean `郑州市`?)",
-        "error: row 6 (戊方汽车有限公司): unknown 重点领域 `不存在的领域` for 2023",
-        "error: row 8 (己方食品有限公司): unknown 行业 `不存在的行业` for 2023; 序号 `x` is not a whole number",
+        "error: row 5 (丁方材料有限公司): list!D5 所属地区: unknown 地区 `郑洲市` for 2023 (did you mean `郑州市`?)",
+        "error: row 6 (戊方汽车有限公司): list!E6 领域: unknown 重点领域 `不存在的领域` for 2023; give a number or a name: 1 贯彻GB/T 19004 质量管理实践, 2 质量管理数字化, 3 可靠性提升, 4 关键过程质量控制, 5 中小企业质量技术创新",
+        "error: row 8 (己方食品有限公司): list!F8 行业: unknown 行业 `不存在的行业` for 2023; list!A8 序号: `x` is not a whole number",
         "error: row 9 (丙方电子有限公司): the same 企业名称 is on row 3",
         "1 case(s) created, 1 skipped, 5 bad row(s)",
     ] {
@@ -433,7 +457,7 @@ fn import_warns_about_quotas_and_refuses_bad_folder_names() {
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(
         message.contains(
-            "error: row 13 (../越界有限公司): 企业名称 `../越界有限公司` cannot be a folder name"
+            "error: row 13 (../越界有限公司): list!A13 企业名称: `../越界有限公司` cannot be a folder name"
         ),
         "{message}"
     );
@@ -692,4 +716,454 @@ fn charts_are_well_formed_accessible_svg() {
     parse_svg(&biaogan::summary::bar_chart_svg("空", &[]));
     let table = biaogan::summary::table_html("按地区", "地区", &[("<x>".to_string(), 1, Some(2))]);
     assert!(table.contains("&lt;x&gt;"));
+}
+
+/// The front matter of the three cases of the bureau sheet of issue #15, as `import` must
+/// write them: 推荐单位 resolved to 洛阳市, areas by number (`3`, full-width `２`) and by name,
+/// the lower-case credit code upper-cased, profits cleaned of `２，１００`, `2300.0` and
+/// `2,450万元`, 备注 kept in `private.extra`.
+const BUREAU_CASES: [(&str, &str); 3] = [
+    (
+        "洛阳金岭轴承有限公司",
+        "---\ntitle: \"基于可靠性试验的风电轴承寿命提升经验\"\nenterprise: \"洛阳金岭轴承有限公司\"\nyear: 2025\nnumber: 1\nregion: \"luoyang\"\narea: \"reliability\"\nindustry: []\nmethods: []\ntags: []\nsummary: \"（用一到三句话概括经验）\"\nstatus: 推荐\nprivate:\n  contact: \"王某某\"\n  phone: \"0379-65550001\"\n  credit_code: \"91410300MA9KX3T2LP\"\n  profit: {2022: 1250, 2023: 1380.5, 2024: 1520}\n  extra:\n    \"备注\": \"省级专精特新企业\"\n---\n",
+    ),
+    (
+        "洛阳启辰智能装备股份有限公司",
+        "---\ntitle: \"实施质量数据平台推动焊接质量数字化管控的经验\"\nenterprise: \"洛阳启辰智能装备股份有限公司\"\nyear: 2025\nnumber: 2\nregion: \"luoyang\"\narea: \"digital\"\nindustry: []\nmethods: []\ntags: []\nsummary: \"（用一到三句话概括经验）\"\nstatus: 推荐\nprivate:\n  contact: \"李某某\"\n  phone: \"13800000002\"\n  credit_code: \"91410300MA9LB7U4CT\"\n  profit: {2022: 2100, 2023: 2300, 2024: 2450}\n---\n",
+    ),
+    (
+        "洛阳瑞丰新材料科技有限公司",
+        "---\ntitle: \"基于根因分析的关键工序质量控制实践经验\"\nenterprise: \"洛阳瑞丰新材料科技有限公司\"\nyear: 2025\nnumber: 3\nregion: \"luoyang\"\narea: \"key-process\"\nindustry: []\nmethods: []\ntags: []\nsummary: \"（用一到三句话概括经验）\"\nstatus: 推荐\nprivate:\n  contact: \"张某某\"\n  phone: \"0379-65550003\"\n  credit_code: \"91410323MA9NQ5W8DD\"\n  profit: {2022: 860, 2023: 910, 2024: 1010}\n  extra:\n    \"备注\": \"拟推荐参加全国质量标杆遴选\"\n---\n",
+    ),
+];
+
+/// The front matter block (both `---` lines included) of `text`.
+fn front_matter(text: &str) -> &str {
+    let end = text[4..].find("\n---\n").unwrap() + 4 + 5;
+    &text[..end]
+}
+
+/// The bureau sheet of issue #15 as an XLSX workbook with merged cells, laid out like the
+/// provincial template: a merged title row, a `填报单位` line, a two-row header in which
+/// `近三年利润（万元）` spans the three year columns and the other headers are merged down.
+/// `tests/fixtures/summary/bureau-2025.fods` holds the same sheet; LibreOffice saved it as
+/// the `.xls`, `.ods`, `.xlsx` and CSV fixtures next to it (the CSV then encoded as GB18030
+/// with CRLF, as Excel and WPS save CSV on Chinese Windows).
+fn bureau_xlsx(path: &Path) {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("2025年汇总表").unwrap();
+    let center = Format::new()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    sheet
+        .merge_range(0, 0, 0, 11, "2025年河南省质量标杆汇总表", &center)
+        .unwrap();
+    sheet
+        .merge_range(
+            1,
+            0,
+            1,
+            11,
+            "填报单位（盖章）：洛阳市工业和信息化局",
+            &Format::new(),
+        )
+        .unwrap();
+    for (col, header) in [
+        (0, "序号"),
+        (1, "推荐单位"),
+        (2, "企业名称"),
+        (3, "质量标杆典型经验名称"),
+        (4, "所属重点领域"),
+        (5, "统一社会信用代码"),
+        (9, "联系人"),
+        (10, "联系电话"),
+        (11, "备注"),
+    ] {
+        sheet.merge_range(2, col, 3, col, header, &center).unwrap();
+    }
+    sheet
+        .merge_range(2, 6, 2, 8, "近三年利润（万元）", &center)
+        .unwrap();
+    for (col, year) in [(6, "2022年"), (7, "2023年"), (8, "2024年")] {
+        sheet.write_string(3, col, year).unwrap();
+    }
+    enum V {
+        S(&'static str),
+        N(f64),
+        E,
+    }
+    use V::{E, N, S};
+    let rows = [
+        [
+            N(1.0),
+            S("洛阳市工业和信息化局"),
+            S("洛阳金岭轴承有限公司"),
+            S("基于可靠性试验的风电轴承寿命提升经验"),
+            N(3.0),
+            S("91410300ma9kx3t2lp"),
+            N(1250.0),
+            N(1380.5),
+            N(1520.0),
+            S("王某某"),
+            S("0379-65550001"),
+            S("省级专精特新企业"),
+        ],
+        [
+            N(2.0),
+            S("洛阳市工业和信息化局"),
+            S("洛阳启辰智能装备股份有限公司"),
+            S("实施质量数据平台推动焊接质量数字化管控的经验"),
+            S("２"),
+            S("91410300MA9LB7U4CT"),
+            S("２，１００"),
+            S("2300.0"),
+            S("2,450万元"),
+            S("李某某"),
+            N(13800000002.0),
+            E,
+        ],
+        [
+            N(3.0),
+            S("洛阳市工信局"),
+            S("洛阳瑞丰新材料科技有限公司"),
+            S("基于根因分析的关键工序质量控制实践经验"),
+            S("关键过程质量控制"),
+            S("91410323MA9NQ5W8DD"),
+            N(860.0),
+            N(910.0),
+            N(1010.0),
+            S("张某某"),
+            S("0379-65550003"),
+            S("拟推荐参加全国质量标杆遴选"),
+        ],
+    ];
+    for (index, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            let (r, c) = (4 + index as u32, col as u16);
+            match value {
+                S(text) => {
+                    sheet.write_string(r, c, *text).unwrap();
+                }
+                N(number) => {
+                    sheet.write_number(r, c, *number).unwrap();
+                }
+                E => {}
+            }
+        }
+    }
+    sheet
+        .write_string(8, 0, "填表人：赵某某　联系电话：0379-65550000")
+        .unwrap();
+    workbook.save(path).unwrap();
+}
+
+#[test]
+fn issue_15_bureau_sheet_imports_the_same_from_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("洛阳市汇总表.xlsx");
+    bureau_xlsx(&written);
+    let fixtures = common::fixtures().join("summary");
+    let sheets = [
+        (written, "2025年汇总表"),
+        (
+            fixtures.join("bureau-2025-libreoffice.xlsx"),
+            "2025年汇总表",
+        ),
+        (fixtures.join("bureau-2025.xls"), "2025年汇总表"),
+        (fixtures.join("bureau-2025.ods"), "2025年汇总表"),
+        (
+            fixtures.join("bureau-2025-gb18030.csv"),
+            "bureau-2025-gb18030",
+        ),
+    ];
+    for (sheet, name) in sheets {
+        let site = fresh_site();
+        let output = site.run(&[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2025",
+        ]);
+        let message = stderr(&site, &output);
+        assert!(output.status.success(), "{}:\n{message}", sheet.display());
+        for expected in [
+            format!("read {name} of "),
+            ": header on rows 3–4, 3 data row(s)".to_string(),
+            "above the header, row 1: 2025年河南省质量标杆汇总表".to_string(),
+            "above the header, row 2: 填报单位（盖章）：洛阳市工业和信息化局".to_string(),
+            "created content/2025/洛阳金岭轴承有限公司/index.md (row 5)".to_string(),
+            "created content/2025/洛阳瑞丰新材料科技有限公司/index.md (row 7)".to_string(),
+            "note: row 9 is not a case: 填表人：赵某某　联系电话：0379-65550000".to_string(),
+            format!("kept 2 cell(s) in private.extra (no field of their own; never published):\n  {name}!L5 备注: 省级专精特新企业\n  {name}!L7 备注: 拟推荐参加全国质量标杆遴选\n"),
+            "imported 3 row(s): 33 cell(s) into fields, 2 kept in private.extra, 1 empty".to_string(),
+            "3 case(s) created, 0 skipped, 0 bad row(s)".to_string(),
+        ] {
+            assert!(
+                message.contains(&expected),
+                "{}: missing `{expected}` in:\n{message}",
+                sheet.display()
+            );
+        }
+        for (enterprise, expected) in BUREAU_CASES {
+            let text = std::fs::read_to_string(
+                site.root()
+                    .join("content/2025")
+                    .join(enterprise)
+                    .join("index.md"),
+            )
+            .unwrap();
+            assert_eq!(front_matter(&text), expected, "{}", sheet.display());
+        }
+        // Skeletons of 推荐 cases: placeholder warnings, not errors.
+        let check = site.run(&["check"]);
+        let checked = stderr(&site, &check);
+        assert!(check.status.success(), "{checked}");
+        assert_eq!(
+            checked.matches("warning[placeholder]").count(),
+            3,
+            "{checked}"
+        );
+    }
+}
+
+#[test]
+fn issue_15_kept_cells_never_reach_the_public_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("洛阳市汇总表.xlsx");
+    bureau_xlsx(&sheet);
+    let site = fresh_site();
+    run_ok(
+        &site,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2025",
+        ],
+    );
+    write_up(site.root());
+    run_ok(&site, &["build"]);
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(site.public()) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for private in [
+            "省级专精特新企业",
+            "拟推荐参加全国质量标杆遴选",
+            "91410300MA9KX3T2LP",
+            "0379-65550001",
+            "王某某",
+        ] {
+            assert!(
+                !text.contains(private),
+                "{} leaks {private}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(files > 10, "the site was built");
+    let published = walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .any(|e| {
+            String::from_utf8_lossy(&std::fs::read(e.path()).unwrap())
+                .contains("基于可靠性试验的风电轴承寿命提升经验")
+        });
+    assert!(published, "the imported titles are published");
+}
+
+#[test]
+fn issue_15_one_row_header_keeps_every_unknown_cell() {
+    let site = fresh_site();
+    let sheet = site.root().join("名单.csv");
+    std::fs::write(
+        &sheet,
+        "\u{feff}序号,推荐单位,企业名称,质量标杆典型经验名称,所属领域,推荐理由,,备注,备注\r\n\
+         1,巩义市工信局,巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,4,行业龙头,手写补充,甲,乙\r\n",
+    )
+    .unwrap();
+    let message = run_ok(
+        &site,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2025",
+        ],
+    );
+    for expected in [
+        "kept 4 cell(s) in private.extra",
+        "  名单!F2 推荐理由: 行业龙头\n",
+        "  名单!G2 G列: 手写补充\n",
+        "  名单!H2 备注: 甲\n",
+        "  名单!I2 备注（I列）: 乙\n",
+        "imported 1 row(s): 5 cell(s) into fields, 4 kept in private.extra, 0 empty",
+    ] {
+        assert!(
+            message.contains(expected),
+            "missing `{expected}` in:\n{message}"
+        );
+    }
+    let text = std::fs::read_to_string(
+        site.root()
+            .join("content/2025/巩义恒通耐材有限公司/index.md"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("title: \"实施精益管理提升耐材质量一致性的经验\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("region: \"gongyi\"\narea: \"key-process\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("private:\n  extra:\n    \"推荐理由\": \"行业龙头\"\n    \"G列\": \"手写补充\"\n    \"备注\": \"甲\"\n    \"备注（I列）\": \"乙\"\n---\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn issue_15_bad_values_name_the_sheet_row_and_cell() {
+    let site = fresh_site();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("2025年汇总表").unwrap();
+    sheet
+        .write_string(0, 0, "2025年河南省质量标杆汇总表")
+        .unwrap();
+    let headers = [
+        "推荐单位",
+        "企业名称",
+        "经验名称",
+        "所属重点领域",
+        "统一社会信用代码",
+        "2022年利润（万元）",
+    ];
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string(1, col as u16, *header).unwrap();
+    }
+    for (col, value) in [
+        "新乡市工信局",
+        "新乡某电机有限公司",
+        "某经验",
+        "9",
+        "91410700ma9kx3t2lx",
+        "-12",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(2, col as u16, *value).unwrap();
+    }
+    let path = site.root().join("汇总表.xlsx");
+    workbook.save(&path).unwrap();
+    let output = site.run(&[
+        "import",
+        "summary",
+        path.to_str().unwrap(),
+        "--year",
+        "2025",
+    ]);
+    let message = stderr(&site, &output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    for expected in [
+        "error: row 3 (新乡某电机有限公司): 2025年汇总表!D3 所属重点领域: unknown 重点领域 `9` for 2025; give a number or a name: 1 贯彻GB/T 19004 质量管理实践",
+        "; 2025年汇总表!E3 统一社会信用代码: `91410700MA9KX3T2LX` check digit is `X` but should be `C`",
+        "; 2025年汇总表!F3 2022年利润（万元）: 2022年利润 is -12: the notice requires three profitable years",
+        "imported 0 row(s): 0 cell(s) into fields, 0 kept in private.extra, 0 empty",
+        "0 case(s) created, 0 skipped, 1 bad row(s)",
+    ] {
+        assert!(message.contains(expected), "missing `{expected}` in:\n{message}");
+    }
+    assert!(!site.root().join("content/2025").exists());
+}
+
+#[test]
+fn issue_15_placeholders_are_errors_for_selected_cases() {
+    let site = fresh_site();
+    let sheet = site.root().join("list.csv");
+    std::fs::write(
+        &sheet,
+        "企业名称,地区,重点领域,状态\n甲方机械有限公司,郑州市,可靠性提升,入选\n乙方机械有限公司,郑州市,质量管理数字化,推荐\n",
+    )
+    .unwrap();
+    run_ok(
+        &site,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2025",
+        ],
+    );
+    let check = site.run(&["check"]);
+    let message = stderr(&site, &check);
+    assert_eq!(check.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("error[placeholder]: placeholder text from the case skeleton is still here (and on line 10, 16, 20, 24, 28, 32)\n --> content/2025/甲方机械有限公司/index.md:2:9\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("warning[placeholder]: placeholder text from the case skeleton is still here (and on line 10, 16, 20, 24, 28, 32)\n --> content/2025/乙方机械有限公司/index.md:2:9\n"),
+        "{message}"
+    );
+    // A draft is not published: a warning.
+    let selected = site.root().join("content/2025/甲方机械有限公司/index.md");
+    let text = std::fs::read_to_string(&selected).unwrap();
+    std::fs::write(
+        &selected,
+        text.replacen("status:", "draft: true\nstatus:", 1),
+    )
+    .unwrap();
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&site, &check));
+    write_up(site.root());
+    let check = site.run(&["check"]);
+    let message = stderr(&site, &check);
+    assert!(!message.contains("placeholder"), "{message}");
+}
+
+#[test]
+fn issue_16_front_matter_accepts_an_authority_as_its_region() {
+    let site = TestSite::fixture("minimal");
+    let path = site.root().join("content/2023/乙方食品有限公司/index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let region_line = text
+        .lines()
+        .find(|l| l.starts_with("region:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &path,
+        text.replacen(&region_line, "region: 洛阳市工业和信息化局", 1),
+    )
+    .unwrap();
+    run_ok(&site, &["check"]);
+    let out = tempfile::tempdir().unwrap();
+    let records = csv_records(&export(&site, "2023", out.path(), "s.csv", false));
+    assert_eq!(records[2][1..3], ["洛阳市", "乙方食品有限公司"]);
+    // Short forms stay an error in front matter, with the suggestion.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("region: 洛阳市工业和信息化局", "region: 洛阳", 1),
+    )
+    .unwrap();
+    let check = site.run(&["check"]);
+    let message = stderr(&site, &check);
+    assert_eq!(check.status.code(), Some(1), "{message}");
+    assert!(message.contains("did you mean `洛阳市`?"), "{message}");
 }

@@ -25,7 +25,8 @@ pub enum ImportWhat {
 /// Flags of `import summary`.
 #[derive(Debug, Args)]
 pub struct SummaryImportArgs {
-    /// The sheet: .xlsx or .csv, with a header row (企业名称, 典型经验名称, 地区, 重点领域 …).
+    /// The sheet: .xlsx, .xls, .ods or .csv (UTF-8 or GB18030), with a header of one or two
+    /// rows (企业名称, 典型经验名称, 推荐单位 or 地区, 重点领域 by name or number …).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Collection year of the cases.
@@ -33,16 +34,44 @@ pub struct SummaryImportArgs {
     pub year: u16,
 }
 
-/// Imports the sheet and prints one line per case and per bad row; exit 1 on any bad row.
+/// Imports the sheet and prints what was read, one line per case, per bad row and per cell
+/// kept in `private.extra`, then how many cells went where; exit 1 on any bad row.
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<u8> {
     let ImportWhat::Summary(args) = &args.what;
     if !(1000..=9999).contains(&args.year) {
         bail!("--year {} is not a four-digit year", args.year);
     }
     let config = biaogan::config::SiteConfig::load(&cli.root)?;
-    let rows = biaogan::summary::read_sheet(&args.file)?;
-    let report = biaogan::summary::import(&cli.root, &config, args.year, &rows);
+    let sheet = biaogan::summary::read_sheet(&args.file)?;
+    let report = biaogan::summary::import(&cli.root, &config, args.year, &sheet);
     let path = |p: &std::path::Path| biaogan::error::display_path(p);
+    let header_rows = match sheet.header_rows.as_slice() {
+        [one] => format!("row {one}"),
+        [first, .., last] => format!("rows {first}–{last}"),
+        [] => "no row".to_string(),
+    };
+    eprintln!(
+        "read {} of {}: header on {header_rows}, {} data row(s)",
+        sheet.sheet,
+        path(&args.file),
+        sheet.rows.len()
+    );
+    for (row, line) in &sheet.preamble {
+        eprintln!("  above the header, row {row}: {line}");
+    }
+    if let Some(unit) = sheet.reporting_unit() {
+        let vocab = config.vocabulary(args.year);
+        if let Some(region) = vocab.find(
+            biaogan::vocab::Kind::Regions,
+            unit,
+            biaogan::vocab::Leniency::Sheet,
+        ) {
+            eprintln!(
+                "  填报单位 {unit} is {}: rows without 地区 belong to it",
+                region.name
+            );
+        }
+    }
     for case in &report.created {
         eprintln!("created {} (row {})", path(&case.path), case.row);
     }
@@ -57,9 +86,28 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<u8> {
     for problem in report.bad_rows.iter().chain(&report.failed) {
         eprintln!("error: {problem}");
     }
+    for (row, line) in &sheet.notes {
+        eprintln!("note: row {row} is not a case: {line}");
+    }
+    if !report.kept.is_empty() {
+        eprintln!(
+            "kept {} cell(s) in private.extra (no field of their own; never published):",
+            report.kept.len()
+        );
+        for kept in &report.kept {
+            eprintln!("  {} {}: {}", kept.cell, kept.header, kept.value);
+        }
+    }
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
+    eprintln!(
+        "imported {} row(s): {} cell(s) into fields, {} kept in private.extra, {} empty",
+        report.created.len(),
+        report.into_fields,
+        report.kept.len(),
+        report.empty
+    );
     eprintln!(
         "{} case(s) created, {} skipped, {} bad row(s){} in {}",
         report.created.len(),

@@ -894,6 +894,7 @@ fn issue_15_bureau_sheet_imports_the_same_from_every_format() {
             ": header on rows 3–4, 3 data row(s)".to_string(),
             "above the header, row 1: 2025年河南省质量标杆汇总表".to_string(),
             "above the header, row 2: 填报单位（盖章）：洛阳市工业和信息化局".to_string(),
+            "填报单位 洛阳市工业和信息化局 is 洛阳市: rows without 地区 belong to it".to_string(),
             "created content/2025/洛阳金岭轴承有限公司/index.md (row 5)".to_string(),
             "created content/2025/洛阳瑞丰新材料科技有限公司/index.md (row 7)".to_string(),
             "note: row 9 is not a case: 填表人：赵某某　联系电话：0379-65550000".to_string(),
@@ -1166,4 +1167,40 @@ fn issue_16_front_matter_accepts_an_authority_as_its_region() {
     let message = stderr(&site, &check);
     assert_eq!(check.status.code(), Some(1), "{message}");
     assert!(message.contains("did you mean `洛阳市`?"), "{message}");
+}
+
+#[test]
+fn issue_15_rows_without_region_take_the_reporting_unit() {
+    let site = fresh_site();
+    let sheet = site.root().join("巩义.csv");
+    std::fs::write(
+        &sheet,
+        "2025年质量标杆推荐汇总表\n填报单位（盖章）：巩义市工业和信息化局\n企业名称,经验名称,领域,联系人手机\n\
+         巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,四,１３８ ０００ ０００ ０５\n",
+    )
+    .unwrap();
+    let message = run_ok(
+        &site,
+        &[
+            "import",
+            "summary",
+            sheet.to_str().unwrap(),
+            "--year",
+            "2025",
+        ],
+    );
+    assert!(
+        message.contains("填报单位 巩义市工业和信息化局 is 巩义市: rows without 地区 belong to it"),
+        "{message}"
+    );
+    let text = std::fs::read_to_string(
+        site.root()
+            .join("content/2025/巩义恒通耐材有限公司/index.md"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("region: \"gongyi\"\narea: \"key-process\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("  phone: \"138 000 000 05\"\n"), "{text}");
 }

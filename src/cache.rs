@@ -155,6 +155,12 @@ impl MarkdownCache {
     }
 }
 
+impl crate::markdown::RenderCache for MarkdownCache {
+    fn get_or_render(&self, text: &str, render: &dyn Fn() -> Rendered) -> Rendered {
+        MarkdownCache::get_or_render(self, text, render)
+    }
+}
+
 /// What the last successful build wrote: the record that lets the next build reuse files.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct OutputManifest {

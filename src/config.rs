@@ -82,8 +82,11 @@ pub struct SiteConfig {
     pub paginate_by: usize,
 }
 
+/// Default number of cases per list page (`paginate_by` in `site.yaml`).
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+
 fn default_paginate_by() -> usize {
-    crate::render::DEFAULT_PAGE_SIZE
+    DEFAULT_PAGE_SIZE
 }
 
 fn default_base_url() -> String {
@@ -153,7 +156,7 @@ impl SiteConfig {
                 )
                 .help(format!(
                     "remove it for the default of {}",
-                    crate::render::DEFAULT_PAGE_SIZE
+                    DEFAULT_PAGE_SIZE
                 )));
         }
         Ok(config)

@@ -214,12 +214,54 @@ pub enum Error {
         /// Why it is refused and what to do.
         reason: String,
     },
-    /// Building, exporting or querying the search index failed.
+    /// A file of the output would be written outside the output directory.
+    #[error("output path {path:?} would leave the output directory")]
+    OutputPath {
+        /// The site-relative path.
+        path: String,
+    },
+    /// Building, exporting or querying the search index failed (a `search::SearchError`,
+    /// converted on the search side so that this module depends on no stage).
     #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
+    Search(Box<dyn std::error::Error + Send + Sync>),
     /// The site configuration or the command's options are invalid.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Orders diagnostics the one way every command reports them: errors first, then by file and
+/// line.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+}
+
+/// The warnings, sorted, when no diagnostic is an error; otherwise [`Error::Content`] with all
+/// of them, errors first. What every command that publishes does with what the checks found.
+pub fn fail_on_errors(mut diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    sort_diagnostics(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(Error::Content(diagnostics))
+    } else {
+        Ok(diagnostics)
+    }
+}
+
+/// Renders diagnostics as text, numbered, with a summary line.
+pub fn format_diagnostics(diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&diagnostic.render(color));
+        out.push_str("\n\n");
+    }
+    let errors = count_errors(diagnostics);
+    let warnings = diagnostics.len() - errors;
+    out.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
+    out
 }
 
 fn count_errors(diagnostics: &[Diagnostic]) -> usize {

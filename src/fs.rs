@@ -102,11 +102,7 @@ impl Output {
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         match self {
             Output::Disk(root) => {
-                let target = join_relative(root, path).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "output path {path:?} would leave the output directory"
-                    ))
-                })?;
+                let target = Output::target(root, path)?;
                 write(&target, bytes)
             }
             Output::Memory(files) => {
@@ -123,11 +119,7 @@ impl Output {
     pub fn copy(&self, source: &Path, path: &str) -> Result<()> {
         match self {
             Output::Disk(root) => {
-                let target = join_relative(root, path).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "output path {path:?} would leave the output directory"
-                    ))
-                })?;
+                let target = Output::target(root, path)?;
                 if let Some(parent) = target.parent() {
                     create_dir_all(parent)?;
                 }
@@ -141,6 +133,39 @@ impl Output {
             }
             Output::Memory(_) => self.write(path, &read(source)?),
         }
+    }
+
+    /// Makes the site-relative directory `path` exist and be empty: what an earlier writer
+    /// (or a hard link into a previous output) left there is removed.
+    pub fn reset_dir(&self, path: &str) -> Result<()> {
+        match self {
+            Output::Disk(root) => {
+                let dir = Output::target(root, path)?;
+                if dir.exists() {
+                    fs::remove_dir_all(&dir).map_err(|source| Error::Io {
+                        action: "remove",
+                        path: dir.clone(),
+                        source,
+                    })?;
+                }
+                create_dir_all(&dir)
+            }
+            Output::Memory(files) => {
+                let prefix = format!("{}/", path.trim_end_matches('/'));
+                files
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .retain(|name, _| !name.starts_with(&prefix));
+                Ok(())
+            }
+        }
+    }
+
+    /// Where the site-relative `path` lies below `root`; an error if it would leave it.
+    fn target(root: &Path, path: &str) -> Result<PathBuf> {
+        join_relative(root, path).ok_or_else(|| Error::OutputPath {
+            path: path.to_string(),
+        })
     }
 
     /// True if the site-relative `path` has been written.

@@ -11,9 +11,10 @@
 //!
 //! [`check`] reports each recorded URL that no longer leads to a case (`url-removed`), naming
 //! the case that most likely moved and the alias that fixes it; `biaogan check`, `build` and
-//! `serve` all run it. Only [`crate::build::build`] writes the record, through [`save`], after
-//! the output has been swapped in: it adds URLs and never removes one. Retiring a URL on
-//! purpose is deleting its line. A site without the record behaves as before its first build.
+//! `serve` all run it. Only [`crate::build::build`] writes the record, through
+//! [`RecordUpdate::save`], after the output has been swapped in: it adds URLs and never
+//! removes one. Retiring a URL on purpose is deleting its line. A site without the record
+//! behaves as before its first build.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -358,13 +359,6 @@ pub fn render(urls: &BTreeMap<String, String>) -> String {
         }
     }
     text
-}
-
-/// Records the URLs of `site`'s published cases in the record of `root`. Writes (atomically:
-/// a temporary file renamed over the record) only if the text changes. Returns how many URLs
-/// were added. Called by [`crate::build::build`] only, after the output is in place.
-pub fn save(root: &Path, site: &Site) -> Result<usize> {
-    prepare(root, site)?.save()
 }
 
 /// The record of `root` updated with `site`'s published URLs, not yet written: `build`

@@ -28,7 +28,7 @@ pub struct CheckArgs {
 /// Runs every check and prints the diagnostics; exit 1 when there are errors.
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8> {
     let highlighter = biaogan::markdown::Highlighter::new();
-    let checked = biaogan::build::load_and_check(&cli.root, None, &highlighter)?;
+    let checked = biaogan::pipeline::load_and_check(&cli.root, None, &highlighter)?;
     let diagnostics: Vec<_> = checked
         .diagnostics
         .into_iter()
@@ -55,7 +55,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8> {
             } else {
                 eprintln!(
                     "{}",
-                    biaogan::build::format_diagnostics(&diagnostics, color())
+                    biaogan::error::format_diagnostics(&diagnostics, color())
                 );
             }
         }

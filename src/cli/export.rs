@@ -90,22 +90,10 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<u8> {
 fn summary(root: &Path, args: &SummaryExportArgs) -> Result<u8> {
     let targets = targets(args)?;
     let highlighter = biaogan::markdown::Highlighter::new();
-    let checked = biaogan::build::load_and_check(root, None, &highlighter)?;
-    let (errors, warnings): (Vec<_>, Vec<_>) = checked
-        .diagnostics
-        .into_iter()
-        .partition(biaogan::Diagnostic::is_error);
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        return Err(biaogan::Error::Content(all))
-            .context("nothing was exported; fix the content first (`biaogan check`)");
-    }
-    let site = if args.drafts {
-        checked.site
-    } else {
-        checked.site.without_drafts()
-    };
+    let biaogan::pipeline::Published { site, warnings, .. } =
+        biaogan::pipeline::load_and_check(root, None, &highlighter)?
+            .publish(args.drafts)
+            .context("nothing was exported; fix the content first (`biaogan check`)")?;
     let rows = biaogan::summary::rows(&site, args.year, args.private);
     if rows.is_empty() {
         let mut years: Vec<String> = site.cases.iter().map(|c| c.year.to_string()).collect();

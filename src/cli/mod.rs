@@ -92,7 +92,7 @@ pub fn print_error(error: &anyhow::Error) {
     if let Some(biaogan::Error::Content(diagnostics)) = error.downcast_ref::<biaogan::Error>() {
         eprintln!(
             "{}",
-            biaogan::build::format_diagnostics(diagnostics, color())
+            biaogan::error::format_diagnostics(diagnostics, color())
         );
         eprintln!("error: {error}");
         return;

@@ -93,7 +93,7 @@ fn report(event: &Event<'_>) {
             if let biaogan::Error::Content(diagnostics) = error {
                 eprintln!(
                     "{}",
-                    biaogan::build::format_diagnostics(diagnostics, color())
+                    biaogan::error::format_diagnostics(diagnostics, color())
                 );
             }
             eprintln!(

@@ -8,7 +8,7 @@ use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGener
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use super::escape_html;
+use crate::escape;
 
 /// CSS class prefix of every highlighting span (`hl-keyword`, `hl-string`, …).
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -71,13 +71,13 @@ impl Highlighter {
         html.push_str("<pre class=\"code\"");
         if let Some(lang) = lang {
             html.push_str(" data-lang=\"");
-            escape_html(&mut html, lang);
+            escape::push_html(&mut html, lang);
             html.push('"');
         }
         html.push_str("><code>");
         match lang.and_then(|l| self.classed(code, l)) {
             Some(body) => html.push_str(&body),
-            None => escape_html(&mut html, code),
+            None => escape::push_html(&mut html, code),
         }
         html.push_str("</code></pre>\n");
         html

@@ -23,6 +23,8 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+use crate::escape;
+
 pub use highlight::Highlighter;
 
 use cjk::Spanned;
@@ -81,14 +83,21 @@ pub struct Rendered {
     pub text: String,
 }
 
+/// Earlier renderings of Markdown bodies, by body text (the build cache implements it; this
+/// stage only asks). The result must equal `render()`'s.
+pub trait RenderCache: std::fmt::Debug + Sync {
+    /// The rendering of `text`, from the cache or else from `render` (then remembered).
+    fn get_or_render(&self, text: &str, render: &dyn Fn() -> Rendered) -> Rendered;
+}
+
 /// Renders Markdown bodies with a shared highlighter and, when building, a cache of earlier
-/// results ([`crate::cache::MarkdownCache`]): the output is the same either way.
+/// results: the output is the same either way.
 #[derive(Clone, Copy, Debug)]
 pub struct Markdown<'a> {
     /// Syntax highlighting of code blocks.
     pub highlighter: &'a Highlighter,
     /// Earlier renderings, by body text.
-    pub cache: Option<&'a crate::cache::MarkdownCache>,
+    pub cache: Option<&'a dyn RenderCache>,
 }
 
 impl<'a> Markdown<'a> {
@@ -103,7 +112,7 @@ impl<'a> Markdown<'a> {
     /// Renders `text` (see [`render`]).
     pub fn render(&self, text: &str) -> Rendered {
         match self.cache {
-            Some(cache) => cache.get_or_render(text, || render(text, self.highlighter)),
+            Some(cache) => cache.get_or_render(text, &|| render(text, self.highlighter)),
             None => render(text, self.highlighter),
         }
     }
@@ -200,40 +209,6 @@ pub fn heading_id(text: &str) -> String {
     id
 }
 
-/// Appends `s` to `out` with `& < > " '` escaped.
-pub(crate) fn escape_html(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
-
-/// Appends a URL for an HTML attribute: unsafe bytes and non-ASCII percent-encoded (as
-/// pulldown-cmark does for links), `&` and `'` escaped.
-fn escape_href(out: &mut String, url: &str) {
-    for &b in url.as_bytes() {
-        match b {
-            b'&' => out.push_str("&amp;"),
-            b'\'' => out.push_str("&#39;"),
-            b if b.is_ascii_alphanumeric() || b"-_.~!*();:@=+$,/?#[]%".contains(&b) => {
-                out.push(char::from(b));
-            }
-            b => out.push_str(percent_encoding::percent_encode_byte(b)),
-        }
-    }
-}
-
 /// Appends an element id as a URL fragment: only what a fragment cannot hold is
 /// percent-encoded (controls, space, `"`, `<`, `>`, `` ` ``, and `%` itself); Chinese stays
 /// readable.  The result is HTML-escaped for use in a double-quoted attribute.
@@ -246,7 +221,7 @@ fn push_fragment(out: &mut String, id: &str) {
             encoded.push(c);
         }
     }
-    escape_html(out, &encoded);
+    escape::push_html(out, &encoded);
 }
 
 /// Whether a link destination would run script (`javascript:`, `vbscript:`, `data:`).
@@ -494,11 +469,11 @@ impl<'a> Renderer<'a, '_> {
                     let id = self.ids.unique(base);
                     let level_num = level as u8;
                     let mut open = format!("<h{level_num} id=\"");
-                    escape_html(&mut open, &id);
+                    escape::push_html(&mut open, &id);
                     open.push('"');
                     if !classes.is_empty() {
                         open.push_str(" class=\"");
-                        escape_html(&mut open, &classes.join(" "));
+                        escape::push_html(&mut open, &classes.join(" "));
                         open.push('"');
                     }
                     open.push('>');
@@ -595,18 +570,18 @@ impl<'a> Renderer<'a, '_> {
                     if let Some(scheme) = is_script_url(&dest_url, true) {
                         self.warn_at(range.start, format!("removed {scheme}: URL from image"));
                     } else {
-                        escape_href(&mut html, &dest_url);
+                        escape::push_url(&mut html, &dest_url);
                     }
                     html.push_str("\" alt=\"");
-                    escape_html(&mut html, &alt);
+                    escape::push_html(&mut html, &alt);
                     if !title.is_empty() {
                         html.push_str("\" title=\"");
-                        escape_html(&mut html, &title);
+                        escape::push_html(&mut html, &title);
                     }
                     html.push_str("\" loading=\"lazy\">");
                     if in_figure && !alt.is_empty() {
                         html.push_str("<figcaption>");
-                        escape_html(&mut html, &alt);
+                        escape::push_html(&mut html, &alt);
                         html.push_str("</figcaption>");
                     }
                     self.out.push(Event::Html(html.into()));

@@ -90,6 +90,24 @@ pub struct Affected {
     pub(super) activities: Vec<usize>,
 }
 
+/// The cases whose pages show something of the `edited` cases (indices into `site.cases`):
+/// themselves, the neighbours their pages link to as previous and next, and the cases that
+/// list one of them as related (`related`, per case).
+pub fn pages_showing(site: &Site, edited: &[usize], related: &[Vec<usize>]) -> Vec<usize> {
+    let mut pages: Vec<usize> = edited.to_vec();
+    for &i in edited {
+        pages.extend(super::neighbours(site, i).into_iter().flatten());
+    }
+    for (case, list) in related.iter().enumerate() {
+        if list.iter().any(|r| edited.contains(r)) {
+            pages.push(case);
+        }
+    }
+    pages.sort_unstable();
+    pages.dedup();
+    pages
+}
+
 /// What an edit of the `edited` cases (indices into `site.cases`, the same before and after)
 /// affects, given the site's lists `before` and `after` it and the case pages that show the
 /// edited cases (`showing`, e.g. neighbours and cases listing them as related).

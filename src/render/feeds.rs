@@ -4,31 +4,16 @@
 use std::fmt::Write;
 
 use crate::content::Site;
+use crate::escape;
 use crate::taxonomy::Taxonomy;
 
 /// Latest cases in a feed.
 const FEED_ENTRIES: usize = 30;
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Percent-encodes what a URL in XML must not contain raw (spaces and the like); Chinese
 /// characters are left to the consumer as IRIs allow.
 fn iri(base: &str, path: &str) -> String {
-    xml_escape(&format!("{base}{}", path.replace(' ', "%20")))
+    escape::xml(&format!("{base}{}", path.replace(' ', "%20")))
 }
 
 /// `sitemap.xml` listing every HTML page.
@@ -107,7 +92,7 @@ pub fn atom(site: &Site, year: Option<u16>) -> String {
         None => (site.config.title.clone(), "feed.xml".to_string()),
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&title));
+    let _ = writeln!(out, "  <title>{}</title>", escape::xml(&title));
     let _ = writeln!(out, "  <id>{}</id>", iri(base, &self_path));
     let _ = writeln!(
         out,
@@ -122,16 +107,16 @@ pub fn atom(site: &Site, year: Option<u16>) -> String {
             |d| format!("{d}T00:00:00Z"),
         );
         out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&case.title));
+        let _ = writeln!(out, "    <title>{}</title>", escape::xml(&case.title));
         let _ = writeln!(out, "    <id>{}</id>", iri(base, &case.url));
         let _ = writeln!(out, "    <link href=\"{}\"/>", iri(base, &case.url));
         let _ = writeln!(out, "    <updated>{date}</updated>");
         let _ = writeln!(
             out,
             "    <author><name>{}</name></author>",
-            xml_escape(&case.enterprise)
+            escape::xml(&case.enterprise)
         );
-        let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(&case.summary));
+        let _ = writeln!(out, "    <summary>{}</summary>", escape::xml(&case.summary));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");

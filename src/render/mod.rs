@@ -18,15 +18,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+pub use crate::config::DEFAULT_PAGE_SIZE;
 use crate::content::{Case, Site};
 use crate::error::{Error, Result};
+use crate::escape;
 use crate::fs::Output;
 use crate::markdown::Highlighter;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::vocab::Kind;
-pub use affected::{affected, Affected, CaseLists};
+pub use affected::{affected, pages_showing, Affected, CaseLists};
 use context::{BaseCtx, CardCtx, LinkCtx, SiteCtx, TermCtx, TermRef, YearCtx};
-pub use paginate::DEFAULT_PAGE_SIZE;
 pub use theme::Theme;
 
 /// Number of related cases shown on a case page.
@@ -348,28 +349,23 @@ fn redirect_page(base_url: &str, alias: &str, target: &str, title: &str) -> Stri
             .unwrap_or_default()
     };
     let relative = format!("{}{target}", root_prefix(&dir));
-    let title = escape_html(title);
-    let absolute = escape_html(&format!("{base_url}{target}"));
-    let relative = escape_html(&relative);
+    let title = escape::html(title);
+    let absolute = escape::html(&format!("{base_url}{target}"));
+    let relative = escape::html(&relative);
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{absolute}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n<p>本页已迁移至 <a href=\"{relative}\">{title}</a>。</p>\n</body>\n</html>\n"
     )
 }
 
-/// Escapes text for HTML content and quoted attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// The previous and next case that the page of case `index` links to: its neighbours in
+/// `site.cases` of the same year.
+pub(crate) fn neighbours(site: &Site, index: usize) -> [Option<usize>; 2] {
+    let year = site.cases[index].year;
+    let same_year = |i: &usize| site.cases.get(*i).is_some_and(|c| c.year == year);
+    [
+        index.checked_sub(1).filter(same_year),
+        Some(index + 1).filter(same_year),
+    ]
 }
 
 fn date_string(date: Option<chrono::NaiveDate>) -> Option<String> {
@@ -811,15 +807,11 @@ impl<'a> Renderer<'a> {
         );
         let neighbour = |i: usize| {
             let other = &site.cases[i];
-            (other.year == case.year).then(|| serde_json::json!({"title": other.title, "enterprise": other.enterprise, "url": other.url}))
+            serde_json::json!({"title": other.title, "enterprise": other.enterprise, "url": other.url})
         };
-        context.insert("prev", &index.checked_sub(1).and_then(neighbour));
-        context.insert(
-            "next",
-            &(index + 1 < site.cases.len())
-                .then(|| neighbour(index + 1))
-                .flatten(),
-        );
+        let [prev, next] = neighbours(site, index);
+        context.insert("prev", &prev.map(neighbour));
+        context.insert("next", &next.map(neighbour));
         let related: Vec<&CardCtx> = match self.input.related {
             Some(related) => related
                 .get(index)

@@ -7,9 +7,6 @@
 
 use serde::Serialize;
 
-/// Default number of cases per list page (`paginate_by` in `site.yaml`).
-pub const DEFAULT_PAGE_SIZE: usize = 50;
-
 /// Pages shown on each side of the current one before a gap.
 const WINDOW: usize = 2;
 

@@ -23,7 +23,7 @@ pub fn qr_svg(text: &str, label: &str) -> Option<String> {
     }
     Some(format!(
         "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>",
-        super::escape_html(label)
+        crate::escape::html(label)
     ))
 }
 

@@ -84,7 +84,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(crate::render::escape_html);
+        tera.set_escape_fn(crate::escape::html);
         tera.add_raw_templates(
             sources
                 .iter()

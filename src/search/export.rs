@@ -50,9 +50,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::Postings;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, InvertedIndexReader, TantivyDocument, TERMINATED};
+use tantivy::termdict::TermStreamer;
+use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, TantivyDocument, TERMINATED};
+
+use crate::fs::Output;
 
 use super::index::{SearchIndex, FORMAT};
 use super::query::parse_query;
@@ -130,28 +133,51 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// The export's directories, below its prefix.
+const SUBDIRS: [&str; 8] = ["t", "r", "p", "q", "s", "d", "b", "f"];
+
+/// Where the export's files go: `output` below `prefix` (`search/` in a site).
+#[derive(Clone, Copy)]
+struct Dest<'a> {
+    output: &'a Output,
+    prefix: &'a str,
+}
+
 /// Writes files and counts them.
-struct Out {
-    dir: PathBuf,
+struct Out<'a> {
+    dest: Dest<'a>,
     files: usize,
     bytes: u64,
 }
 
-impl Out {
+impl Out<'_> {
     /// Writes shard `name` and returns its size in bytes.
     fn write(&mut self, name: &str, data: &str) -> Result<u64, SearchError> {
-        let (files, bytes) = write_shard(&self.dir, name, data)?;
+        let (files, bytes) = write_shard(self.dest, name, data)?;
         self.files += files;
         self.bytes += bytes;
         Ok(bytes)
     }
 }
 
-fn write_shard(dir: &Path, name: &str, data: &str) -> Result<(usize, u64), SearchError> {
-    let path = dir.join(format!("{name}.js"));
+fn write_shard(dest: Dest<'_>, name: &str, data: &str) -> Result<(usize, u64), SearchError> {
+    let path = format!("{}{name}.js", dest.prefix);
     let text = format!("window.__biaogan_shard({},{});\n", json_str(name), data);
-    std::fs::write(&path, &text).map_err(SearchError::io(&path))?;
+    dest.output
+        .write(&path, text.as_bytes())
+        .map_err(output_error(&path))?;
     Ok((1, text.len() as u64))
+}
+
+/// The output's error as this module's: an I/O error keeps its path and cause.
+fn output_error(path: &str) -> impl FnOnce(crate::error::Error) -> SearchError + '_ {
+    move |error| match error {
+        crate::error::Error::Io { path, source, .. } => SearchError::Io { path, source },
+        other => SearchError::Io {
+            path: PathBuf::from(path),
+            source: std::io::Error::other(other.to_string()),
+        },
+    }
 }
 
 /// The natural logarithm as tantivy computes its idf (`f32::ln`), and as a browser does
@@ -274,41 +300,123 @@ pub fn export_static_with(
     out_dir: &Path,
     opts: &ExportOptions,
 ) -> Result<ExportStats, SearchError> {
-    for sub in ["t", "r", "p", "q", "s", "d", "b", "f"] {
-        let dir = out_dir.join(sub);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(SearchError::io(&dir))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(SearchError::io(&dir))?;
+    export_to(index, &Output::Disk(out_dir.to_path_buf()), "", opts)
+}
+
+/// Writes the static search index of `index` through `output`, every file below `prefix`
+/// (`search/` for a site, ending in `/`; empty for the output's root). The files of an
+/// earlier export there are removed first.
+pub fn export_to(
+    index: &SearchIndex,
+    output: &Output,
+    prefix: &str,
+    opts: &ExportOptions,
+) -> Result<ExportStats, SearchError> {
+    let dest = Dest { output, prefix };
+    for sub in SUBDIRS {
+        let dir = format!("{prefix}{sub}");
+        output.reset_dir(&dir).map_err(output_error(&dir))?;
     }
     let searcher = index.searcher();
-    let err = || index.err();
-    let f = &index.fields;
-    let n_docs = searcher.num_docs();
+    let mut out = Out {
+        dest,
+        files: 0,
+        bytes: 0,
+    };
+    let numbers = DocNumbers::read(index, &searcher)?;
+    let (doc_facets, continuing) = write_documents(index, &searcher, &numbers.addr_of, &mut out)?;
+    let dicts = write_facets(&doc_facets, opts.docs_per_facet_shard.max(1), &mut out)?;
+    let (markers, sep_df) = separator_markers(index, &searcher, &numbers.ord_of)?;
+    let sources = term_sources(index, &searcher)?;
+    let io_err = |e: std::io::Error| SearchError::Io {
+        path: index.path().to_path_buf(),
+        source: e,
+    };
+    let distinct = count_terms(&sources).map_err(io_err)?;
+    let buckets = (distinct / opts.terms_per_bucket.max(1))
+        .max(1)
+        .next_power_of_two();
+    let flags = PositionFlags {
+        markers: &markers,
+        continuing: &continuing,
+    };
+    let terms = TermWriter {
+        index,
+        sources: &sources,
+        ord_of: &numbers.ord_of,
+        flags,
+        big_term_bytes: opts.big_term_bytes,
+        bucket_text: vec![String::new(); buckets],
+        bucket_flags: vec![String::new(); buckets],
+        big: 0,
+    };
+    let (bucket_text, bucket_flags, big) = terms.write(&mut out)?;
+    write_buckets(&bucket_text, &bucket_flags, &mut out)?;
+    let meta = Meta {
+        n_docs: numbers.addr_of.len() as u64,
+        sep_df,
+        buckets,
+        docs_per_facet_shard: opts.docs_per_facet_shard.max(1),
+        dicts: &dicts,
+        labels: &opts.labels,
+    };
+    meta.write(index, &searcher, &mut out)?;
+    Ok(ExportStats {
+        files: out.files,
+        bytes: out.bytes,
+        docs: numbers.addr_of.len(),
+        terms: distinct,
+        buckets,
+        big_terms: big,
+    })
+}
 
-    // Document numbers (URL rank) of every (segment, doc).
-    let mut ord_of: Vec<Vec<u32>> = Vec::new();
-    let mut addr_of: Vec<DocAddress> = vec![DocAddress::new(0, 0); n_docs as usize];
-    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
-        let col = reader.fast_fields().u64("ord").map_err(err())?;
-        let mut ords = Vec::with_capacity(reader.max_doc() as usize);
-        for doc in 0..reader.max_doc() {
-            let ord = col.first(doc).unwrap_or(u64::MAX);
-            let slot = addr_of
-                .get_mut(ord as usize)
-                .ok_or_else(|| SearchError::Incompatible {
-                    path: index.path().to_path_buf(),
-                    reason: format!("document number {ord} out of range"),
-                })?;
-            *slot = DocAddress::new(seg as u32, doc);
-            ords.push(ord as u32);
+/// Document numbers (URL rank) of every (segment, doc), and the address of every number.
+struct DocNumbers {
+    ord_of: Vec<Vec<u32>>,
+    addr_of: Vec<DocAddress>,
+}
+
+impl DocNumbers {
+    fn read(index: &SearchIndex, searcher: &Searcher) -> Result<DocNumbers, SearchError> {
+        let mut ord_of: Vec<Vec<u32>> = Vec::new();
+        let mut addr_of: Vec<DocAddress> =
+            vec![DocAddress::new(0, 0); searcher.num_docs() as usize];
+        for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+            let col = reader.fast_fields().u64("ord").map_err(index.err())?;
+            let mut ords = Vec::with_capacity(reader.max_doc() as usize);
+            for doc in 0..reader.max_doc() {
+                let ord = col.first(doc).unwrap_or(u64::MAX);
+                let slot =
+                    addr_of
+                        .get_mut(ord as usize)
+                        .ok_or_else(|| SearchError::Incompatible {
+                            path: index.path().to_path_buf(),
+                            reason: format!("document number {ord} out of range"),
+                        })?;
+                *slot = DocAddress::new(seg as u32, doc);
+                ords.push(ord as u32);
+            }
+            ord_of.push(ords);
         }
-        ord_of.push(ords);
+        Ok(DocNumbers { ord_of, addr_of })
     }
+}
 
-    // Documents: d/<n>.js, and their facet values.
-    let out_path = out_dir.to_path_buf();
-    type DocOut = (Vec<Vec<String>>, Vec<Vec<u64>>, usize, u64);
+/// Facet values of one document, in [`FACETS`] order.
+type DocFacets = Vec<Vec<String>>;
+
+/// Pass over the documents: writes `d/<n>.js` (and `b/<n>.js`), and returns each document's
+/// facet values and the run-continuation bits of its bigrams per main field.
+fn write_documents(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    addr_of: &[DocAddress],
+    out: &mut Out<'_>,
+) -> Result<(Vec<DocFacets>, Bits), SearchError> {
+    let f = &index.fields;
+    let dest = out.dest;
+    type DocOut = (DocFacets, Vec<Vec<u64>>, usize, u64);
     let per_doc: Vec<Result<DocOut, SearchError>> = addr_of
         .par_iter()
         .enumerate()
@@ -340,10 +448,10 @@ pub fn export_static_with(
                 json_str(&head),
                 len,
             );
-            let (mut files, mut bytes) = write_shard(&out_path, &format!("d/{n}"), &data)?;
+            let (mut files, mut bytes) = write_shard(dest, &format!("d/{n}"), &data)?;
             if len > SNIPPET_HEAD {
                 let (fs, bs) = write_shard(
-                    &out_path,
+                    dest,
                     &format!("b/{n}"),
                     &format!("{{\"b\":{}}}", json_str(&body)),
                 )?;
@@ -363,11 +471,6 @@ pub fn export_static_with(
             Ok((facets, continuing, files, bytes))
         })
         .collect();
-    let mut out = Out {
-        dir: out_dir.to_path_buf(),
-        files: 0,
-        bytes: 0,
-    };
     let mut doc_facets = Vec::with_capacity(per_doc.len());
     let mut continuing = Bits((0..5).map(|_| Vec::with_capacity(per_doc.len())).collect());
     for r in per_doc {
@@ -379,10 +482,18 @@ pub fn export_static_with(
             continuing.0[fi].push(bits);
         }
     }
+    Ok((doc_facets, continuing))
+}
 
-    // Facet dictionaries and shards.
+/// Facet dictionaries (sorted values per facet) and the facet shards `f/<k>.js`, `per_shard`
+/// documents each.
+fn write_facets(
+    doc_facets: &[DocFacets],
+    per_shard: usize,
+    out: &mut Out<'_>,
+) -> Result<Vec<BTreeSet<String>>, SearchError> {
     let mut dicts: Vec<BTreeSet<String>> = vec![BTreeSet::new(); FACETS.len()];
-    for facets in &doc_facets {
+    for facets in doc_facets {
         for (i, values) in facets.iter().enumerate() {
             dicts[i].extend(values.iter().cloned());
         }
@@ -391,8 +502,7 @@ pub fn export_static_with(
         .iter()
         .map(|d| d.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect())
         .collect();
-    let fs = opts.docs_per_facet_shard.max(1);
-    for (k, chunk) in doc_facets.chunks(fs).enumerate() {
+    for (k, chunk) in doc_facets.chunks(per_shard).enumerate() {
         let mut s = String::from("[");
         for (j, facets) in chunk.iter().enumerate() {
             if j > 0 {
@@ -418,29 +528,27 @@ pub fn export_static_with(
         s.push(']');
         out.write(&format!("f/{k}"), &s)?;
     }
+    Ok(dicts)
+}
 
-    // Terms: a k-way merge over the term dictionaries of the 10 text fields (× segments).
-    let fields: Vec<Field> = f.text.iter().chain(f.uni.iter()).copied().collect();
-    let mut sources: Vec<(usize, usize, Arc<InvertedIndexReader>, FieldNormReader)> = Vec::new();
-    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
-        for (fi, &field) in fields.iter().enumerate() {
-            let inv = reader.inverted_index(field).map_err(err())?;
-            let norms = reader.get_fieldnorms_reader(field).map_err(err())?;
-            sources.push((seg, fi, inv, norms));
-        }
-    }
+/// Separator markers: bitsets of positions per main field and document, and document
+/// frequencies per field.
+fn separator_markers(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    ord_of: &[Vec<u32>],
+) -> Result<(Bits, [u64; 5]), SearchError> {
+    let f = &index.fields;
     let io_err = |e: std::io::Error| SearchError::Io {
         path: index.path().to_path_buf(),
         source: e,
     };
-    // Separator markers: bitsets of positions per main field and document, and document
-    // frequencies per field.
-    let mut markers = Bits(vec![vec![Vec::new(); n_docs as usize]; 5]);
+    let mut markers = Bits(vec![vec![Vec::new(); searcher.num_docs() as usize]; 5]);
     let mut sep_df = [0u64; 5];
     let mut pos_buf: Vec<u32> = Vec::new();
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
         for (fi, &field) in f.text.iter().enumerate() {
-            let inv = reader.inverted_index(field).map_err(err())?;
+            let inv = reader.inverted_index(field).map_err(index.err())?;
             let term = tantivy::Term::from_field_text(field, SEPARATOR);
             let Some(mut postings) = inv
                 .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
@@ -464,111 +572,229 @@ pub fn export_static_with(
             }
         }
     }
-    // Pass 1: count distinct terms to size the buckets.
-    let mut distinct = 0usize;
-    {
-        let mut streams = Vec::new();
-        for s in &sources {
-            streams.push(s.2.terms().stream().map_err(io_err)?);
+    Ok((markers, sep_df))
+}
+
+/// One term dictionary: text field `field` (0–4 bigram, 5–9 unigram fields, in
+/// [`TEXT_FIELDS`] order) of segment `seg`.
+struct Source {
+    seg: usize,
+    field: usize,
+    inv: Arc<InvertedIndexReader>,
+    norms: FieldNormReader,
+}
+
+/// The term dictionaries of every text field of every segment.
+fn term_sources(index: &SearchIndex, searcher: &Searcher) -> Result<Vec<Source>, SearchError> {
+    let fields = text_fields(index);
+    let mut sources = Vec::new();
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        for (fi, &field) in fields.iter().enumerate() {
+            sources.push(Source {
+                seg,
+                field: fi,
+                inv: reader.inverted_index(field).map_err(index.err())?,
+                norms: reader.get_fieldnorms_reader(field).map_err(index.err())?,
+            });
+        }
+    }
+    Ok(sources)
+}
+
+/// The ten text fields: bigram fields, then unigram fields.
+fn text_fields(index: &SearchIndex) -> Vec<Field> {
+    let f = &index.fields;
+    f.text.iter().chain(f.uni.iter()).copied().collect()
+}
+
+/// Every term of every source in one stream, in byte order: a k-way merge of the sorted term
+/// dictionaries. Each term comes once, with the sources that hold it.
+struct TermMerge<'a> {
+    streams: Vec<TermStreamer<'a>>,
+    heap: BinaryHeap<Reverse<(Vec<u8>, usize)>>,
+    /// The sources of the current term, advanced past it by the next call.
+    current: Vec<usize>,
+}
+
+impl<'a> TermMerge<'a> {
+    fn new(sources: &'a [Source]) -> std::io::Result<TermMerge<'a>> {
+        let mut streams = Vec::with_capacity(sources.len());
+        for source in sources {
+            streams.push(source.inv.terms().stream()?);
         }
         let mut heap = BinaryHeap::new();
-        for (i, st) in streams.iter_mut().enumerate() {
-            if st.advance() {
-                heap.push(Reverse((st.key().to_vec(), i)));
+        for (i, stream) in streams.iter_mut().enumerate() {
+            if stream.advance() {
+                heap.push(Reverse((stream.key().to_vec(), i)));
             }
         }
-        let mut last: Option<Vec<u8>> = None;
-        while let Some(Reverse((key, i))) = heap.pop() {
-            if last.as_deref() != Some(&key[..]) {
-                distinct += 1;
-                last = Some(key);
-            }
-            if streams[i].advance() {
-                heap.push(Reverse((streams[i].key().to_vec(), i)));
-            }
-        }
+        Ok(TermMerge {
+            streams,
+            heap,
+            current: Vec::new(),
+        })
     }
-    let buckets = (distinct / opts.terms_per_bucket.max(1))
-        .max(1)
-        .next_power_of_two();
-    let mut bucket_text: Vec<String> = vec![String::new(); buckets];
-    let mut bucket_flags: Vec<String> = vec![String::new(); buckets];
 
-    // Pass 2: read postings, encode, write big terms, fill buckets.
-    let mut big = 0usize;
-    let mut streams = Vec::new();
-    for s in &sources {
-        streams.push(s.2.terms().stream().map_err(io_err)?);
+    /// The next term; [`TermMerge::current`] and [`TermMerge::term_info`] describe it until
+    /// the next call.
+    fn next_term(&mut self) -> Option<Vec<u8>> {
+        for i in std::mem::take(&mut self.current) {
+            if self.streams[i].advance() {
+                self.heap.push(Reverse((self.streams[i].key().to_vec(), i)));
+            }
+        }
+        let Reverse((key, first)) = self.heap.pop()?;
+        self.current.push(first);
+        while self.heap.peek().is_some_and(|Reverse((k, _))| *k == key) {
+            if let Some(Reverse((_, i))) = self.heap.pop() {
+                self.current.push(i);
+            }
+        }
+        Some(key)
     }
-    let mut heap = BinaryHeap::new();
-    for (i, st) in streams.iter_mut().enumerate() {
-        if st.advance() {
-            heap.push(Reverse((st.key().to_vec(), i)));
-        }
+
+    /// The sources holding the current term, in source order.
+    fn current(&self) -> &[usize] {
+        &self.current
     }
-    let mut per_field: Vec<TermPostings> =
-        (0..fields.len()).map(|_| TermPostings::default()).collect();
-    while let Some(Reverse((key, first))) = heap.pop() {
-        let mut group = vec![first];
-        while heap.peek().is_some_and(|Reverse((k, _))| *k == key) {
-            if let Some(Reverse((_, i))) = heap.pop() {
-                group.push(i);
-            }
-        }
-        for tp in per_field.iter_mut() {
-            tp.postings.clear();
-            tp.positions.clear();
-        }
-        let bigram = std::str::from_utf8(&key).is_ok_and(is_bigram);
-        for &i in &group {
-            let (seg, fi, inv, norms) = &sources[i];
-            let with_pos = *fi < 5;
-            let option = if with_pos {
-                IndexRecordOption::WithFreqsAndPositions
-            } else {
-                IndexRecordOption::WithFreqs
-            };
-            let mut postings = inv
-                .read_postings_from_terminfo(streams[i].value(), option)
-                .map_err(io_err)?;
-            let tp = &mut per_field[*fi];
-            while postings.doc() != TERMINATED {
-                let doc = postings.doc();
-                let tf = postings.term_freq();
-                let start = tp.positions.len();
-                let ord = ord_of[*seg][doc as usize];
-                if with_pos {
-                    postings.positions(&mut pos_buf);
-                    if pos_buf.last().is_some_and(|&p| p >= END_FLAG) {
-                        return Err(SearchError::Incompatible {
-                            path: index.path().to_path_buf(),
-                            reason: format!("document {ord} has more than 2^30 tokens"),
-                        });
-                    }
-                    for &p in &pos_buf {
-                        let mut flags = 0;
-                        if markers.get(*fi, ord, p as usize + 1) {
-                            flags |= SEP_FLAG;
-                        }
-                        if bigram && !continuing.get(*fi, ord, p as usize) {
-                            flags |= END_FLAG;
-                        }
-                        tp.positions.push(p | flags);
-                    }
-                }
-                tp.postings.push((ord, tf, norms.fieldnorm_id(doc), start));
-                postings.advance();
-            }
-            if streams[i].advance() {
-                heap.push(Reverse((streams[i].key().to_vec(), i)));
-            }
-        }
-        let Ok(term) = std::str::from_utf8(&key) else {
-            continue;
+
+    /// Where source `i` keeps the postings of the current term.
+    fn term_info(&self, i: usize) -> &TermInfo {
+        self.streams[i].value()
+    }
+}
+
+/// Pass 1 over the merged terms: how many distinct terms there are (to size the buckets).
+fn count_terms(sources: &[Source]) -> std::io::Result<usize> {
+    let mut merge = TermMerge::new(sources)?;
+    let mut distinct = 0;
+    while merge.next_term().is_some() {
+        distinct += 1;
+    }
+    Ok(distinct)
+}
+
+/// What the position flags are computed from.
+#[derive(Clone, Copy)]
+struct PositionFlags<'a> {
+    /// Separator marker positions per main field and document.
+    markers: &'a Bits,
+    /// Bigrams that continue their run, per main field and document.
+    continuing: &'a Bits,
+}
+
+/// Pass 2 over the merged terms: reads each term's postings in every field, encodes them,
+/// writes big terms to their own files and fills the buckets.
+struct TermWriter<'a> {
+    index: &'a SearchIndex,
+    sources: &'a [Source],
+    ord_of: &'a [Vec<u32>],
+    flags: PositionFlags<'a>,
+    big_term_bytes: usize,
+    bucket_text: Vec<String>,
+    bucket_flags: Vec<String>,
+    big: usize,
+}
+
+impl TermWriter<'_> {
+    /// Runs the pass; returns the term buckets, the flag buckets and the number of big terms.
+    fn write(
+        mut self,
+        out: &mut Out<'_>,
+    ) -> Result<(Vec<String>, Vec<String>, usize), SearchError> {
+        let io_err = |e: std::io::Error| SearchError::Io {
+            path: self.index.path().to_path_buf(),
+            source: e,
         };
-        if term == SEPARATOR {
-            continue;
+        let mut merge = TermMerge::new(self.sources).map_err(io_err)?;
+        let mut per_field: Vec<TermPostings> = (0..text_fields(self.index).len())
+            .map(|_| TermPostings::default())
+            .collect();
+        let mut pos_buf: Vec<u32> = Vec::new();
+        while let Some(key) = merge.next_term() {
+            for tp in per_field.iter_mut() {
+                tp.postings.clear();
+                tp.positions.clear();
+            }
+            let bigram = std::str::from_utf8(&key).is_ok_and(is_bigram);
+            for &i in merge.current() {
+                self.read_postings(&merge, i, bigram, &mut per_field, &mut pos_buf)?;
+            }
+            let Ok(term) = std::str::from_utf8(&key) else {
+                continue;
+            };
+            if term == SEPARATOR {
+                continue;
+            }
+            self.add_term(term, &mut per_field, out)?;
         }
+        Ok((self.bucket_text, self.bucket_flags, self.big))
+    }
+
+    /// Appends the postings of the current term in source `i` to its field's list, positions
+    /// flagged.
+    fn read_postings(
+        &self,
+        merge: &TermMerge<'_>,
+        i: usize,
+        bigram: bool,
+        per_field: &mut [TermPostings],
+        pos_buf: &mut Vec<u32>,
+    ) -> Result<(), SearchError> {
+        let source = &self.sources[i];
+        let fi = source.field;
+        let with_pos = fi < 5;
+        let option = if with_pos {
+            IndexRecordOption::WithFreqsAndPositions
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        let mut postings = source
+            .inv
+            .read_postings_from_terminfo(merge.term_info(i), option)
+            .map_err(|e| SearchError::Io {
+                path: self.index.path().to_path_buf(),
+                source: e,
+            })?;
+        let tp = &mut per_field[fi];
+        while postings.doc() != TERMINATED {
+            let doc = postings.doc();
+            let tf = postings.term_freq();
+            let start = tp.positions.len();
+            let ord = self.ord_of[source.seg][doc as usize];
+            if with_pos {
+                postings.positions(pos_buf);
+                if pos_buf.last().is_some_and(|&p| p >= END_FLAG) {
+                    return Err(SearchError::Incompatible {
+                        path: self.index.path().to_path_buf(),
+                        reason: format!("document {ord} has more than 2^30 tokens"),
+                    });
+                }
+                for &p in pos_buf.iter() {
+                    let mut flags = 0;
+                    if self.flags.markers.get(fi, ord, p as usize + 1) {
+                        flags |= SEP_FLAG;
+                    }
+                    if bigram && !self.flags.continuing.get(fi, ord, p as usize) {
+                        flags |= END_FLAG;
+                    }
+                    tp.positions.push(p | flags);
+                }
+            }
+            tp.postings
+                .push((ord, tf, source.norms.fieldnorm_id(doc), start));
+            postings.advance();
+        }
+        Ok(())
+    }
+
+    /// Encodes `term`'s postings into its bucket, or into its own files if they are big.
+    fn add_term(
+        &mut self,
+        term: &str,
+        per_field: &mut [TermPostings],
+        out: &mut Out<'_>,
+    ) -> Result<(), SearchError> {
         let mut encoded: Vec<Encoded> = Vec::new();
         let mut size = 0usize;
         for (fi, tp) in per_field.iter_mut().enumerate() {
@@ -580,17 +806,17 @@ pub fn export_static_with(
             encoded.push(e);
         }
         if encoded.is_empty() {
-            continue;
+            return Ok(());
         }
-        let b = (term_hash(term) as usize) & (buckets - 1);
+        let b = (term_hash(term) as usize) & (self.bucket_text.len() - 1);
         let flags = flags_json(&encoded);
-        let bt = &mut bucket_text[b];
+        let bt = &mut self.bucket_text[b];
         bt.push(if bt.is_empty() { '{' } else { ',' });
         bt.push_str(&json_str(term));
         bt.push(':');
-        if size > opts.big_term_bytes {
-            let n = big;
-            big += 1;
+        if size > self.big_term_bytes {
+            let n = self.big;
+            self.big += 1;
             let mut p = String::from("[");
             let mut q = String::from("[");
             for e in &encoded {
@@ -627,13 +853,23 @@ pub fn export_static_with(
             }
             bt.push(']');
             if let Some(flags) = &flags {
-                let bf = &mut bucket_flags[b];
+                let bf = &mut self.bucket_flags[b];
                 bf.push(if bf.is_empty() { '{' } else { ',' });
                 let _ = write!(bf, "{}:{flags}", json_str(term));
             }
         }
+        Ok(())
     }
-    drop(streams);
+}
+
+/// Writes the term buckets `t/<b>.js` and their flags `r/<b>.js`.
+fn write_buckets(
+    bucket_text: &[String],
+    bucket_flags: &[String],
+    out: &mut Out<'_>,
+) -> Result<(), SearchError> {
+    let buckets = bucket_text.len();
+    let dest = out.dest;
     let written: Vec<Result<(usize, u64), SearchError>> = bucket_text
         .par_iter()
         .chain(bucket_flags.par_iter())
@@ -649,7 +885,7 @@ pub fn export_static_with(
             } else {
                 format!("r/{}", i - buckets)
             };
-            write_shard(out_dir, &name, &data)
+            write_shard(dest, &name, &data)
         })
         .collect();
     for w in written {
@@ -657,51 +893,64 @@ pub fn export_static_with(
         out.files += files;
         out.bytes += bytes;
     }
+    Ok(())
+}
 
-    // meta.js
-    let mut totals = Vec::new();
-    for &field in &fields {
-        let mut total = 0u64;
-        for reader in searcher.segment_readers() {
-            total += reader
-                .inverted_index(field)
-                .map_err(err())?
-                .total_num_tokens();
+/// What `meta.js` says besides the index's own statistics.
+struct Meta<'a> {
+    n_docs: u64,
+    sep_df: [u64; 5],
+    buckets: usize,
+    docs_per_facet_shard: usize,
+    dicts: &'a [BTreeSet<String>],
+    labels: &'a BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Meta<'_> {
+    /// Writes `meta.js`.
+    fn write(
+        &self,
+        index: &SearchIndex,
+        searcher: &Searcher,
+        out: &mut Out<'_>,
+    ) -> Result<(), SearchError> {
+        let mut totals = Vec::new();
+        for field in text_fields(index) {
+            let mut total = 0u64;
+            for reader in searcher.segment_readers() {
+                total += reader
+                    .inverted_index(field)
+                    .map_err(index.err())?
+                    .total_num_tokens();
+            }
+            totals.push(total);
         }
-        totals.push(total);
+        let facet_json: Vec<String> = FACETS
+            .iter()
+            .zip(self.dicts)
+            .map(|(name, d)| {
+                let values: Vec<String> = d.iter().map(|v| json_str(v)).collect();
+                format!("{}:[{}]", json_str(name), values.join(","))
+            })
+            .collect();
+        let labels = serde_json::to_string(self.labels).unwrap_or_else(|_| "{}".to_string());
+        let idfx: Vec<String> = idf_exceptions(self.n_docs)
+            .iter()
+            .map(|(n, v)| format!("\"{n}\":{v:?}"))
+            .collect();
+        let (n_docs, buckets, fs) = (self.n_docs, self.buckets, self.docs_per_facet_shard);
+        let meta = format!(
+            "{{\"v\":{FORMAT},\"N\":{n_docs},\"sep\":[{}],\"S\":{buckets},\"FS\":{fs},\"tot\":[{}],\"boost\":[{}],\"fields\":[{}],\"facets\":{{{}}},\"labels\":{labels},\"idfx\":{{{}}}}}",
+            self.sep_df.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+            totals.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+            BOOSTS.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(","),
+            TEXT_FIELDS.iter().map(|n| json_str(n)).collect::<Vec<_>>().join(","),
+            facet_json.join(","),
+            idfx.join(","),
+        );
+        out.write("meta", &meta)?;
+        Ok(())
     }
-    let facet_json: Vec<String> = FACETS
-        .iter()
-        .zip(&dicts)
-        .map(|(name, d)| {
-            let values: Vec<String> = d.iter().map(|v| json_str(v)).collect();
-            format!("{}:[{}]", json_str(name), values.join(","))
-        })
-        .collect();
-    let labels = serde_json::to_string(&opts.labels).unwrap_or_else(|_| "{}".to_string());
-    let idfx: Vec<String> = idf_exceptions(n_docs)
-        .iter()
-        .map(|(n, v)| format!("\"{n}\":{v:?}"))
-        .collect();
-    let meta = format!(
-        "{{\"v\":{FORMAT},\"N\":{n_docs},\"sep\":[{}],\"S\":{buckets},\"FS\":{fs},\"tot\":[{}],\"boost\":[{}],\"fields\":[{}],\"facets\":{{{}}},\"labels\":{labels},\"idfx\":{{{}}}}}",
-        sep_df.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
-        totals.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
-        BOOSTS.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(","),
-        TEXT_FIELDS.iter().map(|n| json_str(n)).collect::<Vec<_>>().join(","),
-        facet_json.join(","),
-        idfx.join(","),
-    );
-    out.write("meta", &meta)?;
-
-    Ok(ExportStats {
-        files: out.files,
-        bytes: out.bytes,
-        docs: n_docs as usize,
-        terms: distinct,
-        buckets,
-        big_terms: big,
-    })
 }
 
 /// Which interior terms of a phrase `search.js` matches without loading their positions:

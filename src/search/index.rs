@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory, RamDirectory};
 use tantivy::query::{BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
@@ -171,6 +171,33 @@ fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
 /// The directory is emptied first if it holds a previous biaogan index; a non-empty
 /// directory that biaogan did not create is left alone ([`SearchError::NotOurs`]).
 pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, SearchError> {
+    let ords = url_ranks(docs)?;
+    prepare_dir(index_dir)?;
+    let directory = MmapDirectory::open(index_dir).map_err(|e| SearchError::Tantivy {
+        path: index_dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    write_index(docs, &ords, directory, index_dir)?;
+    let marker = index_dir.join(MARKER);
+    let text = serde_json::json!({ "format": FORMAT }).to_string();
+    std::fs::write(&marker, text).map_err(SearchError::io(&marker))?;
+    SearchIndex::open(index_dir)
+}
+
+/// The same index as [`build_index`], held in memory (tantivy's `RamDirectory`): for the
+/// preview and in-memory builds, which never write `build`'s index or any other directory.
+pub fn build_index_in_memory(docs: &[SearchDoc]) -> Result<SearchIndex, SearchError> {
+    let ords = url_ranks(docs)?;
+    let path = Path::new(IN_MEMORY);
+    let index = write_index(docs, &ords, RamDirectory::create(), path)?;
+    SearchIndex::from_index(&index, path)
+}
+
+/// What [`SearchIndex::path`] names for an index held in memory.
+const IN_MEMORY: &str = "(in memory)";
+
+/// The URL rank of each document (its document number); an error if two share a URL.
+fn url_ranks(docs: &[SearchDoc]) -> Result<Vec<u64>, SearchError> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| docs[a].url.cmp(&docs[b].url));
     for w in order.windows(2) {
@@ -184,34 +211,32 @@ pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, 
     for (rank, &i) in order.iter().enumerate() {
         ords[i] = rank as u64;
     }
+    Ok(ords)
+}
 
-    prepare_dir(index_dir)?;
+/// Writes `docs` as one segment into `directory` (`path` names it in errors).
+fn write_index(
+    docs: &[SearchDoc],
+    ords: &[u64],
+    directory: impl Into<Box<dyn Directory>>,
+    path: &Path,
+) -> Result<Index, SearchError> {
     let terr = SearchError::tantivy;
     let schema = build_schema();
-    let fields = IndexFields::from_schema(&schema, index_dir)?;
-    let directory = MmapDirectory::open(index_dir).map_err(|e| SearchError::Tantivy {
-        path: index_dir.to_path_buf(),
-        source: e.into(),
-    })?;
-    let index =
-        Index::create(directory, schema, IndexSettings::default()).map_err(terr(index_dir))?;
+    let fields = IndexFields::from_schema(&schema, path)?;
+    let index = Index::create(directory, schema, IndexSettings::default()).map_err(terr(path))?;
     register_tokenizers(&index);
     // One segment written on this thread: no document queue (the threaded writer copies
     // up to 10,000 documents into its channel ahead of indexing, ~300 MB at 10,000 cases)
     // and never a merge.
     let mut writer: SingleSegmentIndexWriter =
-        SingleSegmentIndexWriter::new(index, WRITER_MEMORY).map_err(terr(index_dir))?;
-    for (d, &ord) in docs.iter().zip(&ords) {
+        SingleSegmentIndexWriter::new(index, WRITER_MEMORY).map_err(terr(path))?;
+    for (d, &ord) in docs.iter().zip(ords) {
         writer
             .add_document(make_doc(&fields, d, ord))
-            .map_err(terr(index_dir))?;
+            .map_err(terr(path))?;
     }
-    writer.finalize().map_err(terr(index_dir))?;
-
-    let marker = index_dir.join(MARKER);
-    let text = serde_json::json!({ "format": FORMAT }).to_string();
-    std::fs::write(&marker, text).map_err(SearchError::io(&marker))?;
-    SearchIndex::open(index_dir)
+    writer.finalize().map_err(terr(path))
 }
 
 /// A matching document before it is turned into a [`Hit`].
@@ -256,15 +281,20 @@ impl SearchIndex {
             });
         }
         let index = Index::open_in_dir(index_dir).map_err(SearchError::tantivy(index_dir))?;
-        let fields = IndexFields::from_schema(&index.schema(), index_dir)?;
-        register_tokenizers(&index);
+        SearchIndex::from_index(&index, index_dir)
+    }
+
+    /// A reader of `index`, which lives in `path` (for messages).
+    fn from_index(index: &Index, path: &Path) -> Result<Self, SearchError> {
+        let fields = IndexFields::from_schema(&index.schema(), path)?;
+        register_tokenizers(index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(SearchError::tantivy(index_dir))?;
+            .map_err(SearchError::tantivy(path))?;
         Ok(SearchIndex {
-            path: index_dir.to_path_buf(),
+            path: path.to_path_buf(),
             reader,
             fields,
         })

@@ -29,8 +29,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{export_static, export_static_with, query_files, ExportOptions, ExportStats};
-pub use index::{build_index, SearchIndex};
+pub use export::{
+    export_static, export_static_with, export_to, query_files, ExportOptions, ExportStats,
+};
+pub use index::{build_index, build_index_in_memory, SearchIndex};
 pub use related::related;
 
 /// Names of the text fields, in canonical (scoring) order.
@@ -170,6 +172,12 @@ pub enum SearchError {
         /// The URL.
         url: String,
     },
+}
+
+impl From<SearchError> for crate::error::Error {
+    fn from(error: SearchError) -> Self {
+        crate::error::Error::Search(Box::new(error))
+    }
 }
 
 impl SearchError {

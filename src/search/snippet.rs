@@ -47,13 +47,11 @@ pub fn find_matches(text: &[char], needles: &[Needle]) -> Vec<(usize, usize)> {
 
 fn escape_into(c: char, out: &mut String) {
     match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        '\'' => out.push_str("&#39;"),
         '\n' | '\r' | '\t' => out.push(' '),
-        c => out.push(c),
+        c => match crate::escape::html_entity(c) {
+            Some(entity) => out.push_str(entity),
+            None => out.push(c),
+        },
     }
 }
 

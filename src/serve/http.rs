@@ -31,7 +31,7 @@ pub struct Snapshot {
     /// Changes with every build (pages reload when it differs from theirs).
     pub version: Arc<str>,
     /// The tantivy index of the last successful build, for `/api/search`.
-    pub index_dir: Option<Arc<std::path::PathBuf>>,
+    pub index: Option<Arc<crate::search::SearchIndex>>,
 }
 
 /// State shared by the handlers.
@@ -94,7 +94,7 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
             _ => {}
         }
     }
-    let Some(dir) = state.site.borrow().index_dir.clone() else {
+    let Some(index) = state.site.borrow().index.clone() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -102,10 +102,7 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
         )
             .into_response();
     };
-    let result = tokio::task::spawn_blocking(move || {
-        crate::search::SearchIndex::open(&dir)?.search(&query, &filters, limit)
-    })
-    .await;
+    let result = tokio::task::spawn_blocking(move || index.search(&query, &filters, limit)).await;
     let (status, body) = match result {
         Ok(Ok(hits)) => (
             StatusCode::OK,

@@ -26,8 +26,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch as channel, Notify};
 
-use crate::build::format_diagnostics;
-use crate::error::{Diagnostic, Error};
+use crate::error::{format_diagnostics, Diagnostic, Error};
+use crate::search::SearchIndex;
 use http::{AppState, Snapshot};
 use rebuild::{BuildKind, Built, Reconciled, SiteBuilder};
 use watch::{Change, Watcher};
@@ -257,7 +257,7 @@ struct Rebuilder {
 enum Outcome {
     Good {
         files: Arc<std::collections::BTreeMap<String, axum::body::Bytes>>,
-        index_dir: Arc<PathBuf>,
+        index: Arc<SearchIndex>,
     },
     Bad(Arc<str>),
 }
@@ -317,7 +317,7 @@ impl Rebuilder {
                 files,
                 warnings,
                 kind,
-                index_dir,
+                index,
             }) => {
                 let rendered: Vec<String> = warnings.iter().map(|w| w.render(false)).collect();
                 let warnings_changed = rendered != self.warnings;
@@ -334,7 +334,7 @@ impl Rebuilder {
                 });
                 Outcome::Good {
                     files: Arc::new(files),
-                    index_dir: Arc::new(index_dir),
+                    index,
                 }
             }
             Err(error) => {
@@ -352,17 +352,17 @@ impl Rebuilder {
     fn snapshot(&self, previous: Option<&Snapshot>, outcome: Outcome) -> Snapshot {
         let version: Arc<str> = format!("{}-{}", self.instance, self.builds).into();
         match outcome {
-            Outcome::Good { files, index_dir } => Snapshot {
+            Outcome::Good { files, index } => Snapshot {
                 files: Some(files),
                 error: None,
                 version,
-                index_dir: Some(index_dir),
+                index: Some(index),
             },
             Outcome::Bad(error) => Snapshot {
                 files: previous.and_then(|p| p.files.clone()),
                 error: Some(error),
                 version,
-                index_dir: previous.and_then(|p| p.index_dir.clone()),
+                index: previous.and_then(|p| p.index.clone()),
             },
         }
     }

@@ -20,15 +20,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 
-use crate::build::{self, MemoryBuild, MemoryOptions};
 use crate::content::{self, Case};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{sort_diagnostics, Diagnostic, Error, Result};
 use crate::fs::Output;
 use crate::markdown::{Highlighter, Markdown};
+use crate::pipeline::{build_model_in_memory, MemoryBuild};
 use crate::render::{self, CaseLists, RenderInput, Selection};
+use crate::search::SearchIndex;
 use crate::taxonomy;
 
 /// Every file of a successful build, by site-relative path (`2023/slug/index.html`).
@@ -43,8 +45,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// How the build was done.
     pub kind: BuildKind,
-    /// The tantivy index of the files (the last full build's).
-    pub index_dir: PathBuf,
+    /// The tantivy index of the files (the last full build's), in memory.
+    pub index: Arc<SearchIndex>,
 }
 
 /// How a build was done.
@@ -70,8 +72,6 @@ pub struct SiteBuilder {
     base_url: String,
     highlighter: Highlighter,
     state: Option<State>,
-    /// Counts full builds started, naming their index directories.
-    builds: u64,
     /// Changes with every change of the kept model, so that a background full build started
     /// before an edit is not installed after it.
     generation: u64,
@@ -84,7 +84,6 @@ pub struct Reconcile {
     root: PathBuf,
     drafts: bool,
     base_url: String,
-    index_dir: PathBuf,
     generation: u64,
 }
 
@@ -92,7 +91,6 @@ pub struct Reconcile {
 #[derive(Debug)]
 pub struct Reconciled {
     generation: u64,
-    index_dir: PathBuf,
     result: Result<MemoryBuild>,
 }
 
@@ -107,18 +105,16 @@ impl Reconcile {
             .map_err(|error| Error::Invalid(format!("cannot start a build thread: {error}")))
             .and_then(|pool| {
                 pool.install(|| {
-                    full_model(
+                    build_model_in_memory(
                         &self.root,
                         self.drafts,
-                        &self.base_url,
-                        &self.index_dir,
+                        Some(&self.base_url),
                         &highlighter,
                     )
                 })
             });
         Reconciled {
             generation: self.generation,
-            index_dir: self.index_dir,
             result,
         }
     }
@@ -133,8 +129,6 @@ struct State {
     pending: Vec<PathBuf>,
     /// Whether an incremental build changed the model since the last full build.
     stale: bool,
-    /// The tantivy index of the last full build.
-    index_dir: PathBuf,
 }
 
 /// One edited case file, loaded again.
@@ -164,7 +158,6 @@ impl SiteBuilder {
             base_url: base_url.to_string(),
             highlighter: Highlighter::new(),
             state: None,
-            builds: 0,
             generation: 0,
         }
     }
@@ -198,7 +191,6 @@ impl SiteBuilder {
             root: self.root.clone(),
             drafts: self.drafts,
             base_url: self.base_url.clone(),
-            index_dir: self.next_index_dir(),
             generation: self.generation,
         })
     }
@@ -207,72 +199,48 @@ impl SiteBuilder {
     /// started; `None` (and the result is dropped) otherwise.
     pub fn install(&mut self, reconciled: Reconciled) -> Option<Result<Built>> {
         if reconciled.generation != self.generation {
-            let _ = std::fs::remove_dir_all(&reconciled.index_dir);
             return None;
         }
         Some(reconciled.result.map(|model| Built {
             kind: BuildKind::Background,
-            ..self.keep(model, reconciled.index_dir)
+            ..self.keep(model)
         }))
-    }
-
-    /// A fresh directory for the tantivy index of the next full build. Each full build
-    /// writes its own, so that a background build never writes the index `/api/search` is
-    /// reading; older ones are removed as newer ones are installed.
-    fn next_index_dir(&mut self) -> PathBuf {
-        self.builds += 1;
-        index_root(&self.root).join(self.builds.to_string())
     }
 
     fn full(&mut self) -> Result<Built> {
         // A failed full build must not leave an outdated model behind for the next edit.
         self.state = None;
         self.generation += 1;
-        if self.builds == 0 {
-            // Indexes of an earlier server.
-            let _ = std::fs::remove_dir_all(index_root(&self.root));
-        }
-        let index_dir = self.next_index_dir();
-        let model = full_model(
+        let model = build_model_in_memory(
             &self.root,
             self.drafts,
-            &self.base_url,
-            &index_dir,
+            Some(&self.base_url),
             &self.highlighter,
-        );
-        match model {
-            Ok(model) => Ok(self.keep(model, index_dir)),
-            Err(error) => {
-                let _ = std::fs::remove_dir_all(&index_dir);
-                Err(error)
-            }
-        }
+        )?;
+        Ok(self.keep(model))
     }
 
     /// Keeps the model of a full build for the next edits and returns its files.
-    fn keep(&mut self, mut model: MemoryBuild, index_dir: PathBuf) -> Built {
+    fn keep(&mut self, mut model: MemoryBuild) -> Built {
         let files: Files = std::mem::replace(&mut model.output, Output::memory())
             .into_files()
             .into_iter()
             .map(|(path, bytes)| (path, Bytes::from(bytes)))
             .collect();
         let warnings = model.diagnostics();
-        if let Some(previous) = &self.state {
-            remove_older_indexes(&self.root, &previous.index_dir);
-        }
+        let index = Arc::clone(&model.index);
         self.generation += 1;
         self.state = Some(State {
             model,
             files: files.clone(),
             pending: Vec::new(),
             stale: false,
-            index_dir: index_dir.clone(),
         });
         Built {
             files,
             warnings,
             kind: BuildKind::Full,
-            index_dir,
+            index,
         }
     }
 
@@ -430,7 +398,7 @@ fn apply(
 
     let (site, taxonomies) = model.published();
     let affected = lists.as_ref().map(|(before, after)| {
-        let showing = pages_showing(&published_indices, &model.related);
+        let showing = render::pages_showing(site, &published_indices, &model.related);
         render::affected(site, before, after, &published_indices, &showing)
     });
     let selection = match &affected {
@@ -459,28 +427,8 @@ fn apply(
         files,
         warnings,
         kind: BuildKind::Incremental { pages: stats.pages },
-        index_dir: state.index_dir.clone(),
+        index: Arc::clone(&model.index),
     }))
-}
-
-/// The cases whose pages show something of the `edited` cases: themselves, their previous
-/// and next neighbours, and the cases that list one of them as related.
-fn pages_showing(edited: &[usize], related: &[Vec<usize>]) -> Vec<usize> {
-    let mut pages: Vec<usize> = edited.to_vec();
-    for &i in edited {
-        pages.extend(i.checked_sub(1));
-        if i + 1 < related.len() {
-            pages.push(i + 1);
-        }
-    }
-    for (case, list) in related.iter().enumerate() {
-        if list.iter().any(|r| edited.contains(r)) {
-            pages.push(case);
-        }
-    }
-    pages.sort_unstable();
-    pages.dedup();
-    pages
 }
 
 /// Puts `case` in place of loaded case `index` (and of the same published case), returning
@@ -536,45 +484,6 @@ fn edit_kind(old: &Case, new: &Case) -> Option<EditKind> {
 /// orders them.
 fn content_error(load: Vec<Diagnostic>, check: &[Diagnostic]) -> Error {
     let mut all: Vec<Diagnostic> = load.into_iter().chain(check.iter().cloned()).collect();
-    build::sort_diagnostics(&mut all);
+    sort_diagnostics(&mut all);
     Error::Content(all)
-}
-
-/// Where the preview keeps its tantivy indexes: apart from `build`'s, which must only ever
-/// hold the published cases.
-fn index_root(root: &Path) -> PathBuf {
-    root.join(".biaogan").join("serve-index")
-}
-
-/// Removes the index directories of builds before `keep` (the one served until now: a search
-/// request may still be reading it).
-fn remove_older_indexes(root: &Path, keep: &Path) {
-    let number = |path: &Path| -> Option<u64> { path.file_name()?.to_str()?.parse().ok() };
-    let Some(kept) = number(keep) else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(index_root(root)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if number(&entry.path()).is_some_and(|n| n < kept) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-/// A full in-memory build for the preview.
-fn full_model(
-    root: &Path,
-    drafts: bool,
-    base_url: &str,
-    index_dir: &Path,
-    highlighter: &Highlighter,
-) -> Result<MemoryBuild> {
-    let options = MemoryOptions {
-        drafts,
-        base_url: Some(base_url),
-        index_dir,
-    };
-    build::build_model_in_memory(root, &options, &Markdown::new(highlighter))
 }

@@ -115,7 +115,7 @@ pub fn not_found_page() -> &'static str {
 }
 
 /// Escapes text for HTML content and attribute values (the renderer's own escaping).
-pub use crate::render::escape_html as escape;
+pub use crate::escape::html as escape;
 
 fn rfind_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.len() > haystack.len() {

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::content::Site;
-use crate::render::escape_html;
+use crate::escape;
 use crate::taxonomy::Taxonomy;
 use crate::vocab::{Kind, Term};
 
@@ -265,8 +265,8 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, usize, Option<u32>)]) -> Stri
     let _ = write!(
         svg,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape_html(title),
-        escape_html(&description)
+        escape::html(title),
+        escape::html(&description)
     );
     let _ = write!(svg, r#"<g fill="currentColor">"#);
     if bars.is_empty() {
@@ -285,7 +285,7 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, usize, Option<u32>)]) -> Stri
             r#"<text x="{}" y="{}" dy="0.35em" text-anchor="end">{}</text>"#,
             num(bar_x - PAD),
             num(middle),
-            escape_html(label)
+            escape::html(label)
         );
         if let Some(quota) = quota {
             // A faint track up to the quota: how much of it is used.
@@ -365,15 +365,15 @@ pub fn table_html(
     let has_quota = bars.iter().any(|(_, _, q)| q.is_some());
     let mut html = format!(
         "<table class=\"stats-table\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">数量</th>{}</tr></thead><tbody>",
-        escape_html(caption),
-        escape_html(name_header),
+        escape::html(caption),
+        escape::html(name_header),
         if has_quota { "<th scope=\"col\">名额</th>" } else { "" }
     );
     for (label, count, quota) in bars {
         let _ = write!(
             html,
             "<tr><th scope=\"row\">{}</th><td>{count}</td>",
-            escape_html(label)
+            escape::html(label)
         );
         if has_quota {
             let _ = write!(

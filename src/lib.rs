@@ -8,11 +8,13 @@
 
 pub mod build;
 pub mod cache;
+pub mod cancel;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod fs;
+pub mod lock;
 pub mod markdown;
 pub mod published;
 pub mod render;

@@ -571,6 +571,8 @@ fn full_model(
     index_dir: &Path,
     highlighter: &Highlighter,
 ) -> Result<MemoryBuild> {
+    // A full build writes a tantivy index: one writer per site (see `crate::lock`).
+    let _lock = crate::lock::SiteLock::acquire(root, "serve")?;
     let options = MemoryOptions {
         drafts,
         base_url: Some(base_url),

@@ -146,7 +146,7 @@ impl SiteLock {
     /// holder removes it if this process is killed before it does.
     pub fn record_temporary(&mut self, path: &Path) -> Result<()> {
         self.temporaries
-            .push(std::path::absolute(path).unwrap_or(path.to_path_buf()));
+            .push(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
         self.write()
     }
 

@@ -77,7 +77,7 @@ pub fn run() -> ExitCode {
                 eprintln!(
                     "error: stopped by signal {signal}; the previous output was left as it was"
                 );
-                return ExitCode::from(128 + u8::try_from(signal).unwrap_or(0));
+                return ExitCode::from(u8::try_from(signal).map_or(1, |s| 128u8.saturating_add(s)));
             }
             print_error(&error);
             ExitCode::from(EXIT_ERROR)

@@ -116,13 +116,13 @@ fn send(child: &Child, signal: &str) {
 /// equals the cold build and leaves no temporary directory.
 #[test]
 fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
-    let site = generated(120);
+    let site = generated(40);
     let root = site.root();
     let started = Instant::now();
     build_ok(root);
     let cold = started.elapsed();
     let reference = tree(&site.public());
-    assert!(reference.len() > 120);
+    assert!(reference.len() > 40);
     let points = 30;
     let mut interrupted = 0;
     for i in 0..points {
@@ -170,7 +170,7 @@ fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
 /// output and exits 128 + signal (or 0 when it had already finished).
 #[test]
 fn sigterm_and_sigint_stop_a_build_cleanly() {
-    let site = generated(120);
+    let site = generated(40);
     let root = site.root();
     let started = Instant::now();
     build_ok(root);

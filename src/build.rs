@@ -88,6 +88,9 @@ pub struct BuildReport {
     pub published_added: usize,
     /// Where time went.
     pub timings: Timings,
+    /// One line for each thing left by an interrupted build that this build removed or
+    /// rebuilt (a staging directory, a half-written search index).
+    pub notes: Vec<String>,
 }
 
 /// The search side of the last build: the fingerprint of its search documents (the tantivy
@@ -115,7 +118,7 @@ impl SearchCache {
 
     fn save(&self, cache: &Path) {
         if let Ok(bytes) = bincode::serialize(self) {
-            let _ = crate::fs::write(&cache.join(SEARCH_CACHE_FILE), &bytes);
+            let _ = crate::fs::write_atomic(&cache.join(SEARCH_CACHE_FILE), &bytes);
         }
     }
 }
@@ -129,6 +132,8 @@ impl SearchCache {
 /// and static export. The output is byte-identical to a build without a cache.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut lock = crate::lock::SiteLock::acquire(&options.root, "build")?;
+    let mut notes = lock.notes().to_vec();
     let cache_dir = cache::cache_dir(&options.root);
     let highlighter = Highlighter::new();
     let markdown_cache = MarkdownCache::new(&cache_dir);
@@ -138,6 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let checked =
         pipeline::load_and_check_with(&options.root, options.base_url.as_deref(), &markdown)?;
+    crate::cancel::check()?;
     let load_done = Instant::now();
     let mut published = checked.publish(options.drafts)?;
     let theme = Theme::load(&options.root)?;
@@ -150,18 +156,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let docs = search_docs(&mut published.site);
     let search_key = Fingerprinter::new("search").add_json(&docs.0).finish();
     let index_path = index_dir(&options.root);
+    let cached_search = SearchCache::load(&cache_dir, search_key);
     // The index and related cases of the previous build, if built from the same documents.
-    let previous_search = SearchCache::load(&cache_dir, search_key).and_then(|cached| {
-        Some(PreviousSearch {
+    let previous_index = previous_index(&index_path, cached_search.is_some(), &mut notes);
+    let previous_search = match (cached_search, previous_index) {
+        (Some(cached), Some(index)) => Some(PreviousSearch {
             related: cached.related,
-            index: search::SearchIndex::open(&index_path).ok()?,
+            index,
             export: (previous.search == Some(search_key)).then(|| options.out.join("search")),
-        })
-    });
+        }),
+        _ => None,
+    };
     if previous_search.is_none() {
+        // Before the index is replaced, so that no record ever describes another index.
         SearchCache::remove(&cache_dir);
     }
+    crate::cancel::check()?;
     let staging = Staging::new(&options.out)?;
+    lock.record_temporary(staging.path())?;
     let output = Output::Disk(staging.path().to_path_buf());
     let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
     let cases = published.site.cases.len();
@@ -184,6 +196,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         OUTPUT_MARKER,
         b"This directory is written by biaogan build and replaced on every build.\n",
     )?;
+    crate::cancel::check()?;
     // The manifest must never describe an output it did not come from.
     OutputManifest::remove(&cache_dir);
     staging.commit()?;
@@ -218,7 +231,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             export: ran.export_time,
             total: finished - started,
         },
+        notes,
     })
+}
+
+/// Opens the index of the previous build when `wanted` (its documents are this build's).
+/// An index that cannot be opened (half-written, corrupt) adds a note and is rebuilt.
+fn previous_index(
+    index_path: &Path,
+    wanted: bool,
+    notes: &mut Vec<String>,
+) -> Option<search::SearchIndex> {
+    if !index_path.exists() {
+        return None;
+    }
+    match search::SearchIndex::open(index_path) {
+        Ok(index) => wanted.then_some(index),
+        Err(error) => {
+            notes.push(format!("rebuilding the search index: {error}"));
+            None
+        }
+    }
 }
 
 /// A temporary directory next to the output, swapped in by [`Staging::commit`]. Dropped
@@ -276,55 +309,15 @@ impl Staging {
         self.dir.as_ref().map_or(Path::new("."), |d| d.path())
     }
 
-    /// Replaces the output with the staged directory.
+    /// Replaces the output with the staged directory ([`crate::fs::replace_dir`]).
     fn commit(mut self) -> Result<()> {
         let Some(dir) = self.dir.take() else {
             return Ok(());
         };
         let staged = dir.keep();
-        let io = |action: &'static str, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        if self.out.exists() {
-            let parent = self
-                .out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let old = tempfile::Builder::new()
-                .prefix(".biaogan-old-")
-                .tempdir_in(parent)
-                .map_err(io("create temporary directory in", parent))?
-                .keep();
-            // `old` exists (empty); rename the output onto it.
-            std::fs::remove_dir(&old).map_err(io("remove", &old))?;
-            std::fs::rename(&self.out, &old).map_err(io("move aside", &self.out))?;
-            if let Err(source) = std::fs::rename(&staged, &self.out) {
-                let _ = std::fs::rename(&old, &self.out);
-                let _ = std::fs::remove_dir_all(&staged);
-                return Err(Error::Io {
-                    action: "move into place",
-                    path: self.out.clone(),
-                    source,
-                });
-            }
-            std::fs::remove_dir_all(&old).map_err(io("remove the previous output", &old))?;
-        } else {
-            std::fs::rename(&staged, &self.out).map_err(|source| {
-                let _ = std::fs::remove_dir_all(&staged);
-                Error::Io {
-                    action: "move into place",
-                    path: self.out.clone(),
-                    source,
-                }
-            })?;
-        }
-        Ok(())
+        crate::fs::replace_dir(&staged, &self.out).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&staged);
+        })
     }
 }
 

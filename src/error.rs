@@ -227,6 +227,22 @@ pub enum Error {
     /// The site configuration or the command's options are invalid.
     #[error("{0}")]
     Invalid(String),
+    /// Another process is writing the site (it holds the lock file `path`).
+    #[error("{holder} is writing this site (lock {}){}; try again when it has finished", display_path(.path), if *.waited_secs > 0 { format!(", still after waiting {}s", .waited_secs) } else { String::new() })]
+    Locked {
+        /// The lock file, `.biaogan/lock`.
+        path: PathBuf,
+        /// Who holds it, e.g. `biaogan build (pid 1234)`.
+        holder: String,
+        /// How long this command waited before giving up, in seconds.
+        waited_secs: u64,
+    },
+    /// A signal (Ctrl-C, SIGTERM) asked to stop; nothing was swapped in.
+    #[error("stopped by signal {signal}; the previous output was left as it was")]
+    Cancelled {
+        /// The signal number (2 for SIGINT, 15 for SIGTERM).
+        signal: i32,
+    },
 }
 
 /// Orders diagnostics the one way every command reports them: errors first, then by file and

@@ -60,6 +60,57 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Replaces the directory `target` with the directory `staged` (same parent file system), so
+/// that a reader opening `target` finds the old or the new tree, never a mix. Where the
+/// system can exchange two paths atomically (Linux), `target` never disappears and the old
+/// tree ends up at `staged`, which is then removed; elsewhere the old tree is moved aside
+/// first. A failure leaves `target` as it was.
+pub fn replace_dir(staged: &Path, target: &Path) -> Result<()> {
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    if !target.exists() {
+        return fs::rename(staged, target).map_err(io("move into place", target));
+    }
+    #[cfg(target_os = "linux")]
+    if exchange(staged, target).is_ok() {
+        return fs::remove_dir_all(staged).map_err(io("remove the previous version", staged));
+    }
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let old = tempfile::Builder::new()
+        .prefix(".biaogan-old-")
+        .tempdir_in(parent)
+        .map_err(io("create temporary directory in", parent))?
+        .keep();
+    // `old` exists (empty); rename the target onto it.
+    fs::remove_dir(&old).map_err(io("remove", &old))?;
+    fs::rename(target, &old).map_err(io("move aside", target))?;
+    if let Err(source) = fs::rename(staged, target) {
+        let _ = fs::rename(&old, target);
+        return Err(Error::Io {
+            action: "move into place",
+            path: target.to_path_buf(),
+            source,
+        });
+    }
+    fs::remove_dir_all(&old).map_err(io("remove the previous version", &old))
+}
+
+/// Swaps two paths in one step (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
 /// Joins a site-relative path written with `/` (as in URLs) onto `base`, refusing anything
 /// that could leave `base`: absolute paths, `..`, backslashes and drive prefixes.
 pub fn join_relative(base: &Path, relative: &str) -> Option<PathBuf> {

@@ -8,12 +8,14 @@
 
 pub mod build;
 pub mod cache;
+pub mod cancel;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod escape;
 pub mod fs;
+pub mod lock;
 pub mod markdown;
 pub mod pipeline;
 pub mod published;

@@ -261,6 +261,7 @@ pub fn run(
                 Ok(cached.unwrap_or_else(|| search::related(&docs, render::RELATED_CASES)))
             })?;
             drop(docs);
+            crate::cancel::check()?;
             let related = by_case(&related_by_doc, &case_of_doc);
             let (stats, pages_time) = timed(|| {
                 let input = RenderInput {
@@ -293,6 +294,7 @@ pub fn run(
     );
     let (stats, related_by_doc, related, related_time, pages_time) = rendered?;
     let (index, index_time) = indexed?;
+    crate::cancel::check()?;
     let export_start = Instant::now();
     let export_reused = match &previous_export {
         Some(previous) => link_tree(previous, output, "search")?,

@@ -30,6 +30,8 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
     }
     options.drafts = args.drafts;
     options.base_url = args.base_url.clone();
+    // Ctrl-C and SIGTERM stop the build between steps, so that it cleans up after itself.
+    biaogan::cancel::install()?;
     let spinner = interactive().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_message("building…");
@@ -41,6 +43,9 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> Result<u8> {
         bar.finish_and_clear();
     }
     let report = result?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &report.warnings {
         eprintln!("{}\n", warning.render(color()));
     }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use super::{color, Cli, EXIT_ERROR, EXIT_OK};
+use super::{color, print_stdout, Cli, EXIT_ERROR, EXIT_OK};
 
 /// Output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,7 +48,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8> {
         })
         .collect();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&diagnostics)?),
+        Format::Json => print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&diagnostics)?
+        ))?,
         Format::Human => {
             if diagnostics.is_empty() {
                 eprintln!("no problems found in {} cases", checked.site.cases.len());

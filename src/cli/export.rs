@@ -29,7 +29,7 @@ pub struct SummaryExportArgs {
     /// Collection year.
     #[arg(long)]
     pub year: u16,
-    /// Output file; the format follows its extension, .csv or .xlsx.
+    /// Output file; the format follows its extension, .csv or .xlsx (CSV for /dev/stdout).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Write a CSV file (any extension).
@@ -64,6 +64,8 @@ fn targets(args: &SummaryExportArgs) -> Result<Vec<(PathBuf, Format)>> {
         let format = match extension.as_str() {
             "csv" => Format::Csv,
             "xlsx" => Format::Xlsx,
+            // A pipe has no extension: CSV is the format that reads as text.
+            _ if out == Path::new("/dev/stdout") => Format::Csv,
             _ => bail!(
                 "cannot tell the format of {} from its extension; name it .csv or .xlsx, or use --csv FILE / --xlsx FILE",
                 biaogan::error::display_path(out)

@@ -42,6 +42,10 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<u8> {
         bail!("--year {} is not a four-digit year", args.year);
     }
     let config = biaogan::config::SiteConfig::load(&cli.root)?;
+    let lock = biaogan::lock::SiteLock::acquire(&cli.root, "import")?;
+    for note in lock.notes() {
+        eprintln!("note: {note}");
+    }
     let sheet = biaogan::summary::read_sheet(&args.file)?;
     let report = biaogan::summary::import(&cli.root, &config, args.year, &sheet);
     let path = |p: &std::path::Path| biaogan::error::display_path(p);

@@ -58,7 +58,7 @@ pub enum Command {
 /// Runs the CLI and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
+    let result = set_lock_wait().and_then(|()| match &cli.command {
         Command::Build(args) => build::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
         Command::Init(args) => init::run(args),
@@ -67,14 +67,63 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(&cli, args),
         Command::Import(args) => import::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
-    };
+    });
     match result {
         Ok(code) => ExitCode::from(code),
+        // Whoever read our output has stopped reading (`| head`): nothing more to say.
+        Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
         Err(error) => {
+            if let Some(signal) = biaogan::cancel::signal() {
+                eprintln!(
+                    "error: stopped by signal {signal}; the previous output was left as it was"
+                );
+                return ExitCode::from(u8::try_from(signal).map_or(1, |s| 128u8.saturating_add(s)));
+            }
             print_error(&error);
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Environment variable: how many seconds a command that writes the site waits for another
+/// one to finish (0: refuse at once).
+pub const LOCK_WAIT_VAR: &str = "BIAOGAN_LOCK_WAIT";
+
+/// Sets how long to wait for another writer of the site, and prints that we wait.
+fn set_lock_wait() -> Result<(), anyhow::Error> {
+    let limit = match std::env::var(LOCK_WAIT_VAR) {
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(secs) => std::time::Duration::from_secs(secs),
+            Err(_) => anyhow::bail!(
+                "{LOCK_WAIT_VAR}={text:?} is not a number of seconds (e.g. 0 to refuse at once, 600 to wait up to 10 minutes)"
+            ),
+        },
+        Err(_) => std::time::Duration::from_secs(600),
+    };
+    biaogan::lock::set_wait_policy(biaogan::lock::WaitPolicy {
+        limit,
+        report: |holder| eprintln!("waiting for {holder} to finish…"),
+    });
+    Ok(())
+}
+
+/// True when the error comes from writing to a pipe whose reader has gone (EPIPE).
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to standard output in one go; a closed pipe comes back as an error that
+/// [`run`] turns into a quiet exit.
+pub fn print_stdout(text: &str) -> Result<(), anyhow::Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
 }
 
 /// Whether to colour messages on standard error.

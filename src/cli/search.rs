@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::{color, Cli, EXIT_OK};
+use super::{color, print_stdout, Cli, EXIT_OK};
 use biaogan::search::{Filters, SearchIndex};
 
 /// Flags of `search`.
@@ -46,7 +46,13 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<u8> {
             biaogan::error::display_path(&dir)
         );
     }
-    let index = SearchIndex::open(&dir).context("cannot open the search index")?;
+    // A build may swap a new index in while this one is being opened: try once more.
+    let index = SearchIndex::open(&dir)
+        .or_else(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            SearchIndex::open(&dir)
+        })
+        .context("cannot open the search index")?;
     let filters = Filters {
         year: args.year,
         area: args.area.clone(),
@@ -57,7 +63,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<u8> {
     };
     let hits = index.search(&args.query, &filters, args.limit)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
+        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&hits)?))?;
         return Ok(EXIT_OK);
     }
     let (bold, plain) = if color() {
@@ -65,14 +71,15 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<u8> {
     } else {
         ("", "")
     };
+    let mut text = String::new();
     for (rank, hit) in hits.iter().enumerate() {
-        println!(
-            "{:>3}. {bold}{}{plain} — {}",
+        text.push_str(&format!(
+            "{:>3}. {bold}{}{plain} — {}\n",
             rank + 1,
             hit.title,
             hit.enterprise
-        );
-        println!("     {}  (score {:.3})", hit.url, hit.score);
+        ));
+        text.push_str(&format!("     {}  (score {:.3})\n", hit.url, hit.score));
         let snippet = hit
             .snippet
             .replace("<mark>", bold)
@@ -82,8 +89,9 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<u8> {
             .replace("&quot;", "\"")
             .replace("&#39;", "'")
             .replace("&amp;", "&");
-        println!("     {snippet}");
+        text.push_str(&format!("     {snippet}\n"));
     }
+    print_stdout(&text)?;
     eprintln!("{} result(s)", hits.len());
     Ok(EXIT_OK)
 }

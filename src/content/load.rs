@@ -78,6 +78,10 @@ pub fn load(
         .par_iter()
         .map(|(year, path)| {
             let mut diags = Vec::new();
+            if crate::cancel::signal().is_some() {
+                // The caller checks for cancellation after loading.
+                return (None, diags);
+            }
             let vocab = &vocabularies[year];
             let case = load_case(root, path, *year, config, vocab, &slugger, md, &mut diags);
             (case, diags)

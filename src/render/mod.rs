@@ -212,8 +212,10 @@ pub fn render_selected(
         }
     }
     jobs.retain(|job| selection.job(job, site));
-    jobs.par_iter()
-        .try_for_each(|job| renderer.render_job(job, output))?;
+    jobs.par_iter().try_for_each(|job| {
+        crate::cancel::check()?;
+        renderer.render_job(job, output)
+    })?;
     let pages = jobs.len();
     if !selection.lists() {
         return Ok(RenderStats {

@@ -118,21 +118,36 @@ fn register_tokenizers(index: &Index) {
     m.register(UNIGRAM_TOKENIZER, UnigramTokenizer::default());
 }
 
-/// Empties `dir` if it holds a previous biaogan index, creates it if missing, and refuses
-/// to touch a non-empty directory that biaogan did not create.
-fn prepare_dir(dir: &Path) -> Result<(), SearchError> {
-    if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(SearchError::io(dir))?;
-        if entries.next().is_some() {
-            if !dir.join(MARKER).exists() {
-                return Err(SearchError::NotOurs {
-                    path: dir.to_path_buf(),
-                });
-            }
-            std::fs::remove_dir_all(dir).map_err(SearchError::io(dir))?;
+/// Whether `dir` may be replaced by a new index: it is missing or empty, holds an index
+/// biaogan finished (its marker), or holds only tantivy's files without the marker, an index
+/// whose writing was stopped halfway (an older biaogan wrote `.biaogan/index` in place).
+/// A directory with anything else is not ours.
+fn check_replaceable(dir: &Path) -> Result<(), SearchError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(SearchError::io(dir)(e)),
+    };
+    if dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    for entry in entries {
+        let entry = entry.map_err(SearchError::io(dir))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let tantivy_file = matches!(
+            name.as_ref(),
+            "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+        ) || name
+            .split_once('.')
+            .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !tantivy_file || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return Err(SearchError::NotOurs {
+                path: dir.to_path_buf(),
+            });
         }
     }
-    std::fs::create_dir_all(dir).map_err(SearchError::io(dir))
+    Ok(())
 }
 
 fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
@@ -168,20 +183,50 @@ fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
 /// (Re)creates the tantivy index for `docs` in `index_dir` (e.g. `.biaogan/index`), merged
 /// into one segment so that statistics are simple and results deterministic.
 ///
-/// The directory is emptied first if it holds a previous biaogan index; a non-empty
-/// directory that biaogan did not create is left alone ([`SearchError::NotOurs`]).
+/// The index is written into a temporary directory next to `index_dir` (`.index-build-…`),
+/// its marker last, and then swapped in whole ([`crate::fs::replace_dir`]): a process killed
+/// at any point leaves either the previous index or the new one, never a part, and a reader
+/// never sees a mix. The temporary directory is removed on failure or cancellation (and, if
+/// the process is killed, by the next holder of the site lock, see [`crate::lock`]). A
+/// non-empty `index_dir` that biaogan did not create is left alone ([`SearchError::NotOurs`]);
+/// one holding a half-written index of an older biaogan is replaced.
 pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, SearchError> {
     let ords = url_ranks(docs)?;
-    prepare_dir(index_dir)?;
+    check_replaceable(index_dir)?;
+    let parent = index_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(SearchError::io(parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".index-build-")
+        .tempdir_in(parent)
+        .map_err(SearchError::io(parent))?;
+    write_index_dir(docs, &ords, staging.path())?;
+    let staged = staging.keep();
+    if let Err(error) = crate::fs::replace_dir(&staged, index_dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(match error {
+            crate::Error::Io { path, source, .. } => SearchError::Io { path, source },
+            other => SearchError::Io {
+                path: index_dir.to_path_buf(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        });
+    }
+    SearchIndex::open(index_dir)
+}
+
+/// Writes the index for `docs` into the empty directory `index_dir`, the marker last.
+fn write_index_dir(docs: &[SearchDoc], ords: &[u64], index_dir: &Path) -> Result<(), SearchError> {
     let directory = MmapDirectory::open(index_dir).map_err(|e| SearchError::Tantivy {
         path: index_dir.to_path_buf(),
         source: e.into(),
     })?;
-    write_index(docs, &ords, directory, index_dir)?;
+    write_index(docs, ords, directory, index_dir)?;
     let marker = index_dir.join(MARKER);
     let text = serde_json::json!({ "format": FORMAT }).to_string();
-    std::fs::write(&marker, text).map_err(SearchError::io(&marker))?;
-    SearchIndex::open(index_dir)
+    std::fs::write(&marker, text).map_err(SearchError::io(&marker))
 }
 
 /// The same index as [`build_index`], held in memory (tantivy's `RamDirectory`): for the
@@ -232,6 +277,9 @@ fn write_index(
     let mut writer: SingleSegmentIndexWriter =
         SingleSegmentIndexWriter::new(index, WRITER_MEMORY).map_err(terr(path))?;
     for (d, &ord) in docs.iter().zip(ords) {
+        if let Some(signal) = crate::cancel::signal() {
+            return Err(SearchError::Cancelled { signal });
+        }
         writer
             .add_document(make_doc(&fields, d, ord))
             .map_err(terr(path))?;

@@ -166,6 +166,12 @@ pub enum SearchError {
         /// The directory.
         path: PathBuf,
     },
+    /// A signal asked to stop while the index was being written.
+    #[error("stopped by signal {signal} while writing the search index")]
+    Cancelled {
+        /// The signal number.
+        signal: i32,
+    },
     /// Two documents share a URL.
     #[error("two search documents have the same url {url:?}")]
     DuplicateUrl {

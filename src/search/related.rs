@@ -128,6 +128,10 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
     let top: Vec<Vec<(u64, f64)>> = docs
         .par_iter()
         .map(|doc| {
+            if crate::cancel::signal().is_some() {
+                // The build checks for cancellation when related cases are done.
+                return Vec::new();
+            }
             let mut scored: Vec<(u64, f64)> = term_counts(doc)
                 .into_iter()
                 .filter_map(|(k, tf)| {

@@ -33,7 +33,9 @@
 //!   field is in `meta.js` (`sep`, for the idf of phrases that contain it) and its positions
 //!   become the flags above: "marker at p + 1" is "the token at p is flagged".
 //! * `f/<k>.js`: facets of documents `k·FS … k·FS+FS−1`: `[[year, area, region,
-//!   [industries], [methods], [tags]], …]` as indices into the dictionaries in `meta.js`.
+//!   [industries], [methods], [tags], date], …]`, the facets as indices into the
+//!   dictionaries in `meta.js`, `date` the document's `date_key` (`YYYYMMDD`, the key of
+//!   `sort=date`).
 //! * `d/<n>.js`: document `n`: `{u, t, e, y, s, h, n}` (url, title, enterprise, year,
 //!   summary, the first `SNIPPET_HEAD` characters of the body, body length in characters);
 //!   `b/<n>.js`: `{b}` the whole body, written when longer than the head and loaded only when
@@ -308,7 +310,7 @@ pub fn export_static_with(
 
     // Documents: d/<n>.js, and their facet values.
     let out_path = out_dir.to_path_buf();
-    type DocOut = (Vec<Vec<String>>, Vec<Vec<u64>>, usize, u64);
+    type DocOut = ((Vec<Vec<String>>, u64), Vec<Vec<u64>>, usize, u64);
     let per_doc: Vec<Result<DocOut, SearchError>> = addr_of
         .par_iter()
         .enumerate()
@@ -326,6 +328,7 @@ pub fn export_static_with(
                     .collect()
             };
             let facets: Vec<Vec<String>> = f.facets.iter().map(|&fl| all(fl)).collect();
+            let date = doc.get_first(f.date).and_then(|v| v.as_u64()).unwrap_or(0);
             let year: u32 = facets[0].first().and_then(|y| y.parse().ok()).unwrap_or(0);
             let body = first(f.text[4]);
             let len = body.chars().count();
@@ -360,7 +363,7 @@ pub fn export_static_with(
                     bits
                 })
                 .collect();
-            Ok((facets, continuing, files, bytes))
+            Ok(((facets, date), continuing, files, bytes))
         })
         .collect();
     let mut out = Out {
@@ -382,7 +385,7 @@ pub fn export_static_with(
 
     // Facet dictionaries and shards.
     let mut dicts: Vec<BTreeSet<String>> = vec![BTreeSet::new(); FACETS.len()];
-    for facets in &doc_facets {
+    for (facets, _) in &doc_facets {
         for (i, values) in facets.iter().enumerate() {
             dicts[i].extend(values.iter().cloned());
         }
@@ -394,7 +397,7 @@ pub fn export_static_with(
     let fs = opts.docs_per_facet_shard.max(1);
     for (k, chunk) in doc_facets.chunks(fs).enumerate() {
         let mut s = String::from("[");
-        for (j, facets) in chunk.iter().enumerate() {
+        for (j, (facets, date)) in chunk.iter().enumerate() {
             if j > 0 {
                 s.push(',');
             }
@@ -413,7 +416,7 @@ pub fn export_static_with(
                     let _ = write!(s, "[{}]", ids.join(","));
                 }
             }
-            s.push(']');
+            let _ = write!(s, ",{date}]");
         }
         s.push(']');
         out.write(&format!("f/{k}"), &s)?;

@@ -401,7 +401,6 @@ const page = () => {
     const my = ++seq, fl = active();
     remember();
     renderChips();
-    form.classList.toggle("has-q", !!(q.trim() || fl));
     if (clear) clear.hidden = !input.value;
     if (!q.trim() && !fl) {
       r = null; shown = 0;

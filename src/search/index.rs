@@ -322,7 +322,7 @@ impl SearchIndex {
         let mut matches = self.matches(&searcher, &parsed, filters)?;
         if sort == Sort::Date {
             // Stable: equal dates keep the relevance order.
-            matches.sort_by(|a, b| b.date.cmp(&a.date));
+            matches.sort_by_key(|m| std::cmp::Reverse(m.date));
         }
         matches.truncate(limit);
         let needles = parsed.needles();

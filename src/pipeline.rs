@@ -158,6 +158,10 @@ pub fn search_docs(site: &mut Site) -> (Vec<SearchDoc>, Vec<usize>) {
                 industries: case.industries.clone(),
                 methods: case.methods.clone(),
                 tags: case.tags.clone(),
+                date: case.date.map_or(0, |d| {
+                    use chrono::Datelike;
+                    d.year().unsigned_abs() * 10_000 + d.month() * 100 + d.day()
+                }),
             }
         })
         .collect();

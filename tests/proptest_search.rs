@@ -57,6 +57,7 @@ fn index() -> &'static SearchIndex {
                     industries: vec!["equipment".to_string()],
                     methods: vec!["spc".to_string()],
                     tags: vec!["追溯".to_string()],
+                    date: 0,
                 })
                 .collect();
             let index = build_index(&docs, dir.path()).unwrap();

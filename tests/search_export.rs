@@ -18,6 +18,7 @@ fn tiny() -> Vec<SearchDoc> {
         industries: vec!["equipment".to_string()],
         methods: vec!["spc".to_string()],
         tags: vec!["追溯".to_string()],
+        date: 0,
     };
     vec![
         doc(

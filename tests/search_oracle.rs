@@ -9,7 +9,7 @@ mod search_support;
 use std::collections::BTreeSet;
 
 use biaogan::search::tokenizer::{class_of, CharClass};
-use biaogan::search::{build_index, Filters, SearchDoc};
+use biaogan::search::{build_index, Filters, SearchDoc, Sort};
 use search_support::{generate, normed, oracle_phrase, oracle_unquoted, values, Rng};
 
 fn is_quote(c: char) -> bool {
@@ -224,8 +224,8 @@ fn filters_are_exact() {
     let dir = tempfile::tempdir().expect("tempdir");
     let index = build_index(&docs, dir.path()).expect("build");
     let filters = Filters {
-        year: Some(2024),
-        area: Some("digital".into()),
+        year: vec![2024],
+        area: vec!["digital".into()],
         ..Filters::default()
     };
     let hits = index.search("质量", &filters, 1000).expect("search");
@@ -239,7 +239,7 @@ fn filters_are_exact() {
 
     // Filter-only queries list every document passing the filters, by URL.
     let filters = Filters {
-        method: Some("spc".into()),
+        method: vec!["spc".into()],
         ..Filters::default()
     };
     let hits = index.search("", &filters, 1000).expect("search");
@@ -261,11 +261,64 @@ fn filters_are_exact() {
         .search(
             "质量",
             &Filters {
-                tag: Some("不存在".into()),
+                tag: vec!["不存在".into()],
                 ..Filters::default()
             },
             10
         )
         .expect("search")
         .is_empty());
+}
+
+/// Issue 14: several values of one facet mean any of them, several facets all of them; the
+/// date order is newest first, equal dates in relevance order.
+#[test]
+fn issue_14_multi_select_filters_and_date_order() {
+    let docs = generate(160, 300, 4);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = build_index(&docs, dir.path()).expect("build");
+    let filters = Filters {
+        area: vec!["digital".into(), "reliability".into()],
+        year: vec![2023, 2024],
+        method: vec!["spc".into(), "fmea".into()],
+        ..Filters::default()
+    };
+    let hits = index.search("质量", &filters, 1000).expect("search");
+    let want: BTreeSet<&str> = docs
+        .iter()
+        .filter(|d| {
+            (d.area == "digital" || d.area == "reliability")
+                && d.methods.iter().any(|m| m == "spc" || m == "fmea")
+                && oracle_unquoted(&normed(d), "质量")
+        })
+        .map(|d| d.url.as_str())
+        .collect();
+    assert!(
+        want.len() > 3,
+        "the filters keep a few documents: {}",
+        want.len()
+    );
+    let got: BTreeSet<&str> = hits.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(got, want);
+
+    let relevance = index
+        .search("质量", &Filters::default(), 1000)
+        .expect("search");
+    let by_date = index
+        .search_sorted("质量", &Filters::default(), Sort::Date, 1000)
+        .expect("search");
+    let key = |url: &str| {
+        let d = docs.iter().find(|d| d.url == url).expect("doc");
+        biaogan::search::date_key(d)
+    };
+    let rank = |url: &str| relevance.iter().position(|h| h.url == url).expect("hit");
+    assert_eq!(by_date.len(), relevance.len());
+    assert!(by_date.windows(2).all(|w| {
+        let (a, b) = (key(&w[0].url), key(&w[1].url));
+        a > b || (a == b && rank(&w[0].url) < rank(&w[1].url))
+    }));
+    assert!(
+        by_date.windows(2).any(|w| key(&w[0].url) == key(&w[1].url)),
+        "some dates are equal, so the tie-break is exercised"
+    );
 }

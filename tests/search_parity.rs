@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use biaogan::search::tokenizer::{class_of, CharClass};
-use biaogan::search::{build_index, export_static, query_files, Filters, SearchDoc};
+use biaogan::search::{build_index, export_static, query_files, Filters, SearchDoc, Sort};
 use search_support::{generate, values, Rng, AREAS, INDUSTRIES, METHODS, REGIONS, TAGS};
 use serde_json::json;
 
@@ -29,6 +29,7 @@ fn edge_docs() -> Vec<SearchDoc> {
         industries: vec![],
         methods: vec!["spc".to_string()],
         tags: vec!["边界".to_string()],
+        date: 20231001,
     };
     vec![
         doc("2023/zz-edge-1/", "质", "质"),
@@ -133,36 +134,49 @@ fn queries(docs: &[SearchDoc]) -> Vec<String> {
 }
 
 fn filter_variants(i: usize) -> Filters {
-    match i % 7 {
+    let pick = |list: &[&str], k: usize| list[k % list.len()].to_string();
+    match i % 8 {
         1 => Filters {
-            year: Some(2024),
+            year: vec![2024],
             ..Filters::default()
         },
         2 => Filters {
-            area: Some(AREAS[i % AREAS.len()].into()),
+            area: vec![pick(AREAS, i)],
             ..Filters::default()
         },
         3 => Filters {
-            region: Some(REGIONS[i % REGIONS.len()].into()),
-            method: Some(METHODS[i % METHODS.len()].into()),
+            region: vec![pick(REGIONS, i)],
+            method: vec![pick(METHODS, i)],
             ..Filters::default()
         },
         4 => Filters {
-            industry: Some(INDUSTRIES[i % INDUSTRIES.len()].into()),
+            industry: vec![pick(INDUSTRIES, i)],
             ..Filters::default()
         },
         5 => Filters {
-            tag: Some(TAGS[i % TAGS.len()].into()),
-            year: Some(2023),
+            tag: vec![pick(TAGS, i)],
+            year: vec![2023],
+            ..Filters::default()
+        },
+        // Several values of a facet: any of them; several facets: all of them.
+        6 => Filters {
+            area: vec![pick(AREAS, i), pick(AREAS, i + 1)],
+            ..Filters::default()
+        },
+        7 => Filters {
+            region: vec![pick(REGIONS, i), pick(REGIONS, i + 3), pick(REGIONS, i + 5)],
+            method: vec![pick(METHODS, i), pick(METHODS, i + 1)],
+            year: vec![2023, 2024],
             ..Filters::default()
         },
         _ => Filters::default(),
     }
 }
 
+/// Filters as `window.biaogan.search` takes them: facet → list of values.
 fn filters_json(f: &Filters) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    for (k, v) in f.pairs() {
+    for (k, v) in f.groups() {
         m.insert(k.to_string(), json!(v));
     }
     serde_json::Value::Object(m)
@@ -182,26 +196,35 @@ fn static_search_equals_tantivy_search() {
     let mut cases = Vec::new();
     let mut total_hits = 0;
     for (i, q) in queries(&docs).into_iter().enumerate() {
-        for filters in [Filters::default(), filter_variants(i)] {
+        let variant = filter_variants(i);
+        let mut variants = vec![Filters::default()];
+        if variant != Filters::default() {
+            variants.push(variant);
+        }
+        for filters in variants {
             let hits = index.search(&q, &filters, 10_000).expect("search");
             total_hits += hits.len();
             let files = query_files(&index, &out, &q, &filters, 10).expect("files");
             cases.push(
                 json!({ "q": q, "filters": filters_json(&filters), "hits": hits, "files": files }),
             );
-            if filters == Filters::default() {
-                break;
+            // Every third query again newest first (equal dates by relevance).
+            if i % 3 == 0 {
+                let by_date = index
+                    .search_sorted(&q, &filters, Sort::Date, 10_000)
+                    .expect("search");
+                cases.push(json!({ "q": q, "filters": filters_json(&filters), "sort": "date", "hits": by_date }));
             }
         }
     }
     for (i, f) in [
         Filters {
-            method: Some("spc".into()),
+            method: vec!["spc".into()],
             ..Filters::default()
         },
         Filters {
-            year: Some(2023),
-            area: Some("digital".into()),
+            year: vec![2023],
+            area: vec!["digital".into()],
             ..Filters::default()
         },
     ]
@@ -211,6 +234,43 @@ fn static_search_equals_tantivy_search() {
         let hits = index.search("", f, 10_000).expect("search");
         let files = query_files(&index, &out, "", f, 10).expect("files");
         cases.push(json!({ "q": if i == 0 { "" } else { "，" }, "filters": filters_json(f), "hits": hits, "files": files }));
+        let by_date = index
+            .search_sorted("", f, Sort::Date, 10_000)
+            .expect("search");
+        cases.push(json!({ "q": "", "filters": filters_json(f), "sort": "date", "hits": by_date }));
+    }
+    // The empty-result explanation: how many documents hold each word, and for a Chinese
+    // word found nowhere, its longest sub-strings that occur somewhere.
+    let count = |q: &str| {
+        index
+            .search(q, &Filters::default(), 100_000)
+            .expect("search")
+            .len()
+    };
+    for q in [
+        "质量 管理 不存在的词",
+        "追溯体系零缺陷质量",
+        "质量 哈哈哈哈哈哈哈",
+    ] {
+        let mut words = Vec::new();
+        for w in q.split(' ') {
+            let n = count(w);
+            let chars: Vec<char> = w.chars().collect();
+            let mut parts: Vec<serde_json::Value> = Vec::new();
+            let mut len = chars.len().saturating_sub(1);
+            while n == 0 && len >= 2 && parts.is_empty() {
+                for start in 0..=chars.len() - len {
+                    let sub: String = chars[start..start + len].iter().collect();
+                    let k = count(&sub);
+                    if k > 0 && !parts.iter().any(|p| p["text"] == sub) {
+                        parts.push(json!({ "text": sub, "n": k }));
+                    }
+                }
+                len -= 1;
+            }
+            words.push(json!({ "text": w, "n": n, "parts": parts }));
+        }
+        cases.push(json!({ "q": q, "explain": words }));
     }
     assert!(total_hits > 1000, "query set too weak: {total_hits} hits");
     let expected = tmp.path().join("expected.json");

@@ -104,8 +104,10 @@ fn measure(n: usize, chars: usize, strict: bool) {
     if strict {
         assert!(first_query_total < BUDGET);
         // The brief aims at 12 KB; the exact-parity engine (tokenizer, phrases with skipped
-        // positions, BM25 in f32, snippets) plus the page UI needs a little more.
-        assert!(js_raw < 16 * 1024, "search.js is {js_raw} bytes");
+        // positions, BM25 in f32, snippets) needs a little more, and the page of issue 14
+        // (search while typing, multi-select facets, chips, sort, empty-result explanations)
+        // about 9 KB more; it counts in the gzip budget above like every other file.
+        assert!(js_raw < 26 * 1024, "search.js is {js_raw} bytes");
     }
 }
 

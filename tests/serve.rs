@@ -585,4 +585,31 @@ fn the_search_api_answers_like_the_cli() {
     assert!(urls.contains(&"2023/yi-fang-shi-pin/"));
     let filtered = server.get("/api/search?q=%E8%BF%BD%E6%BA%AF&area=key-process");
     assert_eq!(filtered.body.trim(), "[]");
+
+    // Issue 14: repeated facet parameters (any of) and sort=date, as the CLI's flags.
+    let urls_of = |body: &[u8]| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let both = server.get("/api/search?q=&area=key-process&area=digital&sort=date");
+    assert_eq!(both.status, 200, "{}", both.body);
+    let cli = site.run(&[
+        "search",
+        "",
+        "--area",
+        "key-process",
+        "--area",
+        "digital",
+        "--sort",
+        "date",
+        "--json",
+    ]);
+    assert!(cli.status.success());
+    let want = urls_of(&cli.stdout);
+    assert!(!want.is_empty(), "the fixture has cases in these areas");
+    assert_eq!(urls_of(both.body.as_bytes()), want);
 }

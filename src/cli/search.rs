@@ -1,40 +1,61 @@
 //! `biaogan search`.
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{color, print_stdout, Cli, EXIT_OK};
-use biaogan::search::{Filters, SearchIndex};
+use biaogan::search::{Filters, SearchIndex, Sort};
 
 /// Flags of `search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words are ANDed; Chinese text matches as an exact substring; "…" keeps a phrase.
     pub query: String,
-    /// Only this collection year.
+    /// Only this collection year (repeat for any of several).
     #[arg(long)]
-    pub year: Option<u16>,
-    /// Only this focus area id.
+    pub year: Vec<u16>,
+    /// Only this focus area id (repeat for any of several).
     #[arg(long)]
-    pub area: Option<String>,
-    /// Only this region id.
+    pub area: Vec<String>,
+    /// Only this region id (repeat for any of several).
     #[arg(long)]
-    pub region: Option<String>,
-    /// Only this industry id.
+    pub region: Vec<String>,
+    /// Only this industry id (repeat for any of several).
     #[arg(long)]
-    pub industry: Option<String>,
-    /// Only this method id.
+    pub industry: Vec<String>,
+    /// Only this method id (repeat for any of several).
     #[arg(long)]
-    pub method: Option<String>,
-    /// Only this tag.
+    pub method: Vec<String>,
+    /// Only this tag (repeat for any of several).
     #[arg(long)]
-    pub tag: Option<String>,
+    pub tag: Vec<String>,
+    /// Order: by relevance, or by date, newest first (equal dates by relevance).
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
     /// At most this many results.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// Print a JSON array of {url, title, enterprise, score, snippet}.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Values of `--sort`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Descending score, ties by URL.
+    Relevance,
+    /// Newest first, equal dates by relevance.
+    Date,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        }
+    }
 }
 
 /// Queries the index written by the last `biaogan build`.
@@ -54,14 +75,14 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<u8> {
         })
         .context("cannot open the search index")?;
     let filters = Filters {
-        year: args.year,
+        year: args.year.clone(),
         area: args.area.clone(),
         region: args.region.clone(),
         industry: args.industry.clone(),
         method: args.method.clone(),
         tag: args.tag.clone(),
     };
-    let hits = index.search(&args.query, &filters, args.limit)?;
+    let hits = index.search_sorted(&args.query, &filters, args.sort.into(), args.limit)?;
     if args.json {
         print_stdout(&format!("{}\n", serde_json::to_string_pretty(&hits)?))?;
         return Ok(EXIT_OK);

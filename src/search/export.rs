@@ -33,7 +33,9 @@
 //!   field is in `meta.js` (`sep`, for the idf of phrases that contain it) and its positions
 //!   become the flags above: "marker at p + 1" is "the token at p is flagged".
 //! * `f/<k>.js`: facets of documents `k·FS … k·FS+FS−1`: `[[year, area, region,
-//!   [industries], [methods], [tags]], …]` as indices into the dictionaries in `meta.js`.
+//!   [industries], [methods], [tags], date], …]`, the facets as indices into the
+//!   dictionaries in `meta.js`, `date` the document's `date_key` (`YYYYMMDD`, the key of
+//!   `sort=date`).
 //! * `d/<n>.js`: document `n`: `{u, t, e, y, s, h, n}` (url, title, enterprise, year,
 //!   summary, the first `SNIPPET_HEAD` characters of the body, body length in characters);
 //!   `b/<n>.js`: `{b}` the whole body, written when longer than the head and loaded only when
@@ -403,7 +405,8 @@ impl DocNumbers {
     }
 }
 
-/// Facet values of one document, in [`FACETS`] order.
+/// Facet values of one document, in [`FACETS`] order (its date key beside them where a pass
+/// needs it).
 type DocFacets = Vec<Vec<String>>;
 
 /// Pass over the documents: writes `d/<n>.js` (and `b/<n>.js`), and returns each document's
@@ -413,10 +416,10 @@ fn write_documents(
     searcher: &Searcher,
     addr_of: &[DocAddress],
     out: &mut Out<'_>,
-) -> Result<(Vec<DocFacets>, Bits), SearchError> {
+) -> Result<(Vec<(DocFacets, u64)>, Bits), SearchError> {
     let f = &index.fields;
     let dest = out.dest;
-    type DocOut = (DocFacets, Vec<Vec<u64>>, usize, u64);
+    type DocOut = ((DocFacets, u64), Vec<Vec<u64>>, usize, u64);
     let per_doc: Vec<Result<DocOut, SearchError>> = addr_of
         .par_iter()
         .enumerate()
@@ -434,6 +437,7 @@ fn write_documents(
                     .collect()
             };
             let facets: Vec<Vec<String>> = f.facets.iter().map(|&fl| all(fl)).collect();
+            let date = doc.get_first(f.date).and_then(|v| v.as_u64()).unwrap_or(0);
             let year: u32 = facets[0].first().and_then(|y| y.parse().ok()).unwrap_or(0);
             let body = first(f.text[4]);
             let len = body.chars().count();
@@ -468,7 +472,7 @@ fn write_documents(
                     bits
                 })
                 .collect();
-            Ok((facets, continuing, files, bytes))
+            Ok(((facets, date), continuing, files, bytes))
         })
         .collect();
     let mut doc_facets = Vec::with_capacity(per_doc.len());
@@ -488,12 +492,12 @@ fn write_documents(
 /// Facet dictionaries (sorted values per facet) and the facet shards `f/<k>.js`, `per_shard`
 /// documents each.
 fn write_facets(
-    doc_facets: &[DocFacets],
+    doc_facets: &[(DocFacets, u64)],
     per_shard: usize,
     out: &mut Out<'_>,
 ) -> Result<Vec<BTreeSet<String>>, SearchError> {
     let mut dicts: Vec<BTreeSet<String>> = vec![BTreeSet::new(); FACETS.len()];
-    for facets in doc_facets {
+    for (facets, _) in doc_facets {
         for (i, values) in facets.iter().enumerate() {
             dicts[i].extend(values.iter().cloned());
         }
@@ -504,7 +508,7 @@ fn write_facets(
         .collect();
     for (k, chunk) in doc_facets.chunks(per_shard).enumerate() {
         let mut s = String::from("[");
-        for (j, facets) in chunk.iter().enumerate() {
+        for (j, (facets, date)) in chunk.iter().enumerate() {
             if j > 0 {
                 s.push(',');
             }
@@ -523,7 +527,7 @@ fn write_facets(
                     let _ = write!(s, "[{}]", ids.join(","));
                 }
             }
-            s.push(']');
+            let _ = write!(s, ",{date}]");
         }
         s.push(']');
         out.write(&format!("f/{k}"), &s)?;

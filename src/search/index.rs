@@ -16,12 +16,12 @@ use tantivy::{
 use super::query::{parse_query, Clause, FieldKind, ParsedQuery};
 use super::snippet::make_snippet;
 use super::tokenizer::{BigramTokenizer, UnigramTokenizer, BIGRAM_TOKENIZER, UNIGRAM_TOKENIZER};
-use super::{Filters, Hit, SearchDoc, SearchError, BOOSTS, FACETS, TEXT_FIELDS};
+use super::{date_key, Filters, Hit, SearchDoc, SearchError, Sort, BOOSTS, FACETS, TEXT_FIELDS};
 
 /// File written into the index directory to mark it as ours (and its format version).
 const MARKER: &str = "biaogan-search.json";
 /// Format version of the index (bump when the schema or the tokenizers change).
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 /// Indexing memory budget: only sizes the writer's initial term table (the single-segment
 /// writer never flushes early).
 const WRITER_MEMORY: usize = 192 << 20;
@@ -37,6 +37,8 @@ pub(crate) struct IndexFields {
     pub url: Field,
     /// Rank of the URL among all documents (fast): the tie-breaker and the export's doc id.
     pub ord: Field,
+    /// [`date_key`] of the document (fast, stored): the key of [`Sort::Date`].
+    pub date: Field,
     /// Facet fields in [`FACETS`] order (raw, stored).
     pub facets: [Field; 6],
 }
@@ -75,6 +77,7 @@ impl IndexFields {
             uni: arr5(uni),
             url: get("url")?,
             ord: get("ord")?,
+            date: get("date")?,
             facets: [
                 facets[0], facets[1], facets[2], facets[3], facets[4], facets[5],
             ],
@@ -106,6 +109,7 @@ fn build_schema() -> Schema {
     }
     b.add_text_field("url", STRING | STORED);
     b.add_u64_field("ord", FAST | STORED);
+    b.add_u64_field("date", FAST | STORED);
     for name in FACETS {
         b.add_text_field(name, STRING | STORED);
     }
@@ -165,6 +169,7 @@ fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
     doc.add_text(f.uni[4], &d.body);
     doc.add_text(f.url, &d.url);
     doc.add_u64(f.ord, ord);
+    doc.add_u64(f.date, u64::from(date_key(d)));
     doc.add_text(f.facets[0], d.year.to_string());
     doc.add_text(f.facets[1], &d.area);
     doc.add_text(f.facets[2], &d.region);
@@ -296,6 +301,8 @@ pub(crate) struct Match {
     pub ord: u32,
     /// Canonical BM25 score.
     pub score: f32,
+    /// [`date_key`] of the document.
+    pub date: u32,
 }
 
 /// An opened search index.
@@ -376,9 +383,25 @@ impl SearchIndex {
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
+        self.search_sorted(query, filters, Sort::Relevance, limit)
+    }
+
+    /// [`SearchIndex::search`] in the order `sort`: for [`Sort::Date`], newest first
+    /// ([`date_key`] descending), equal dates in relevance order (score descending, then URL).
+    pub fn search_sorted(
+        &self,
+        query: &str,
+        filters: &Filters,
+        sort: Sort,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
         let parsed = parse_query(query);
         let searcher = self.searcher();
         let mut matches = self.matches(&searcher, &parsed, filters)?;
+        if sort == Sort::Date {
+            // Stable: equal dates keep the relevance order.
+            matches.sort_by_key(|m| std::cmp::Reverse(m.date));
+        }
         matches.truncate(limit);
         let needles = parsed.needles();
         let f = &self.fields;
@@ -443,19 +466,25 @@ impl SearchIndex {
         for (addr, score) in scored {
             if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
             {
-                slot.insert(
-                    searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("ord")
-                        .map_err(self.err())?,
-                );
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                slot.insert((
+                    fast.u64("ord").map_err(self.err())?,
+                    fast.u64("date").map_err(self.err())?,
+                ));
             }
-            let ord = columns
-                .get(&addr.segment_ord)
-                .and_then(|c| c.first(addr.doc_id))
+            let column = columns.get(&addr.segment_ord);
+            let ord = column
+                .and_then(|c| c.0.first(addr.doc_id))
                 .unwrap_or(u64::MAX) as u32;
-            out.push(Match { addr, ord, score });
+            let date = column
+                .and_then(|c| c.1.first(addr.doc_id))
+                .unwrap_or_default() as u32;
+            out.push(Match {
+                addr,
+                ord,
+                score,
+                date,
+            });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)));
         Ok(out)
@@ -504,36 +533,39 @@ impl SearchIndex {
         Ok(acc)
     }
 
-    /// Documents passing every filter, or `None` when no filter is set.
+    /// Documents passing the filters (any of the values of a facet, every facet), or `None`
+    /// when no filter is set.
     fn filter_set(
         &self,
         searcher: &Searcher,
         filters: &Filters,
     ) -> Result<Option<HashSet<DocAddress>>, SearchError> {
         let mut result: Option<HashSet<DocAddress>> = None;
-        for (name, value) in filters.pairs() {
+        for (name, values) in filters.groups() {
             let Some(pos) = FACETS.iter().position(|&n| n == name) else {
                 continue;
             };
-            let term = Term::from_field_text(self.fields.facets[pos], &value);
             let mut set = HashSet::new();
-            for (seg, reader) in searcher.segment_readers().iter().enumerate() {
-                let inverted = reader
-                    .inverted_index(self.fields.facets[pos])
-                    .map_err(self.err())?;
-                let postings = inverted
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(|e| SearchError::Io {
-                        path: self.path.clone(),
-                        source: e,
-                    })?;
-                if let Some(mut p) = postings {
-                    while p.doc() != TERMINATED {
-                        let addr = DocAddress::new(seg as u32, p.doc());
-                        if result.as_ref().is_none_or(|r| r.contains(&addr)) {
-                            set.insert(addr);
+            for value in &values {
+                let term = Term::from_field_text(self.fields.facets[pos], value);
+                for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+                    let inverted = reader
+                        .inverted_index(self.fields.facets[pos])
+                        .map_err(self.err())?;
+                    let postings = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(|e| SearchError::Io {
+                            path: self.path.clone(),
+                            source: e,
+                        })?;
+                    if let Some(mut p) = postings {
+                        while p.doc() != TERMINATED {
+                            let addr = DocAddress::new(seg as u32, p.doc());
+                            if result.as_ref().is_none_or(|r| r.contains(&addr)) {
+                                set.insert(addr);
+                            }
+                            p.advance();
                         }
-                        p.advance();
                     }
                 }
             }

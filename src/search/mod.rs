@@ -69,31 +69,79 @@ pub struct SearchDoc {
     pub methods: Vec<String>,
     /// Free tags.
     pub tags: Vec<String>,
+    /// Publication date as the number `YYYYMMDD` (e.g. `20230918`), 0 when the case has
+    /// none. [`Sort::Date`] orders by it; an undated case sorts as the first day of its year.
+    #[serde(default)]
+    pub date: u32,
 }
 
-/// Exact facet filters; `None` means "any".
+/// The key [`Sort::Date`] orders by: the document's date, or `year·10000` (before every
+/// date of that year) when it has none.
+pub fn date_key(doc: &SearchDoc) -> u32 {
+    if doc.date > 0 {
+        doc.date
+    } else {
+        u32::from(doc.year) * 10_000
+    }
+}
+
+/// Result order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Descending score, ties by URL.
+    #[default]
+    Relevance,
+    /// Newest first ([`date_key`] descending), then descending score, then URL.
+    Date,
+}
+
+impl Sort {
+    /// The URL/CLI spelling: `relevance` or `date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Date => "date",
+        }
+    }
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "relevance" => Ok(Sort::Relevance),
+            "date" => Ok(Sort::Date),
+            other => Err(format!("unknown sort {other:?}: use relevance or date")),
+        }
+    }
+}
+
+/// Exact facet filters. Within a facet, several values mean *any of* them; across facets,
+/// *all of* them; an empty list means "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filters {
-    /// Collection year.
-    pub year: Option<u16>,
-    /// Focus area id.
-    pub area: Option<String>,
-    /// Region id.
-    pub region: Option<String>,
-    /// Industry id (the case lists it among its industries).
-    pub industry: Option<String>,
-    /// Method id.
-    pub method: Option<String>,
-    /// Tag.
-    pub tag: Option<String>,
+    /// Collection years.
+    pub year: Vec<u16>,
+    /// Focus area ids.
+    pub area: Vec<String>,
+    /// Region ids.
+    pub region: Vec<String>,
+    /// Industry ids (the case lists one of them among its industries).
+    pub industry: Vec<String>,
+    /// Method ids.
+    pub method: Vec<String>,
+    /// Tags.
+    pub tag: Vec<String>,
 }
 
 impl Filters {
-    /// `(facet name, value)` of every filter that is set, in [`FACETS`] order.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+    /// `(facet name, values)` of every facet with at least one value, in [`FACETS`] order.
+    pub fn groups(&self) -> Vec<(&'static str, Vec<String>)> {
         let mut out = Vec::new();
-        if let Some(y) = self.year {
-            out.push(("year", y.to_string()));
+        if !self.year.is_empty() {
+            out.push(("year", self.year.iter().map(u16::to_string).collect()));
         }
         let rest = [
             ("area", &self.area),
@@ -102,17 +150,41 @@ impl Filters {
             ("method", &self.method),
             ("tag", &self.tag),
         ];
-        for (name, value) in rest {
-            if let Some(v) = value {
-                out.push((name, v.clone()));
+        for (name, values) in rest {
+            if !values.is_empty() {
+                out.push((name, values.clone()));
             }
         }
         out
     }
 
+    /// Adds `value` to the facet `name` (one of [`FACETS`]); returns false, changing
+    /// nothing, for an unknown facet or a year that is not a number.
+    pub fn push(&mut self, name: &str, value: String) -> bool {
+        let list = match name {
+            "year" => {
+                return match value.parse() {
+                    Ok(y) => {
+                        self.year.push(y);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            }
+            "area" => &mut self.area,
+            "region" => &mut self.region,
+            "industry" => &mut self.industry,
+            "method" => &mut self.method,
+            "tag" => &mut self.tag,
+            _ => return false,
+        };
+        list.push(value);
+        true
+    }
+
     /// True when no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.pairs().is_empty()
+        self.groups().is_empty()
     }
 }
 

@@ -81,17 +81,16 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
     let mut query = String::new();
     let mut filters = crate::search::Filters::default();
     let mut limit = 20usize;
+    let mut sort = crate::search::Sort::Relevance;
     for (name, value) in form_pairs(uri.query().unwrap_or_default()) {
         match name.as_str() {
             "q" => query = value,
-            "year" => filters.year = value.parse().ok(),
-            "area" => filters.area = Some(value),
-            "region" => filters.region = Some(value),
-            "industry" => filters.industry = Some(value),
-            "method" => filters.method = Some(value),
-            "tag" => filters.tag = Some(value),
+            "sort" => sort = value.parse().unwrap_or_default(),
             "limit" => limit = value.parse().unwrap_or(limit).min(1000),
-            _ => {}
+            // Repeated facet parameters: any of the values (`?area=a&area=b`).
+            name => {
+                filters.push(name, value);
+            }
         }
     }
     let Some(index) = state.site.borrow().index.clone() else {
@@ -102,7 +101,7 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
         )
             .into_response();
     };
-    let result = tokio::task::spawn_blocking(move || index.search(&query, &filters, limit)).await;
+    let result = tokio::task::spawn_blocking(move || index.search_sorted(&query, &filters, sort, limit)).await;
     let (status, body) = match result {
         Ok(Ok(hits)) => (
             StatusCode::OK,

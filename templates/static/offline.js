@@ -1,4 +1,15 @@
-/* biaogan: when opened from disk (file://), make directory links open index.html. */
+/* biaogan: when opened from disk (file://), make directory links open index.html; on every
+   page, "/" (outside a text field) focuses the search box. */
+(function (d) {
+  d.addEventListener("keydown", function (e) {
+    var t = e.target, box = d.getElementById("search-page-q") || d.getElementById("search-q");
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || !box) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
+})(document);
 (function (d) {
   if (location.protocol !== "file:") return;
   function fix(u) {

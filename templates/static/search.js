@@ -179,38 +179,71 @@ const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
   return acc;
 };
 
-/* → {hits: [{d, s}], total, counts, clauses} */
-const run = api.run = async (q, filters = {}) => {
-  M = await load("meta");
-  avg = avg || M.tot.map(t => F(F(t) / F(M.N)));
-  const cs = parse(q), cand = [], fs = {}, shards = {};
-  const fl = FACETS.map((f, i) => [i, filters[f]]).filter(x => x[1]).map(x => [x[0], String(x[1])]);
-  if (cs.length) {
-    const data = await Promise.all(cs.map(async c => {
-      const es = await Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
-      c.o = omit(c.t, es);
-      return Promise.all(es.map((x, j) => x && term(x, c.t.length > 1 && !c.o.has(j), sepAfter(c, j) || c.o.has(j + 1))));
-    }));
-    const maps = cs.map((c, i) => clauseScores(c, data[i]));
-    maps[0].forEach((s0, d) => {
-      let s = 0;
-      for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + x); }
-      cand.push({ d, s });
-    });
-  } else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
+/* Documents matching every clause: [{d, s}] in document order. */
+const score = async cs => {
+  const data = await Promise.all(cs.map(async c => {
+    const es = await Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
+    c.o = omit(c.t, es);
+    return Promise.all(es.map((x, j) => x && term(x, c.t.length > 1 && !c.o.has(j), sepAfter(c, j) || c.o.has(j + 1))));
+  }));
+  const maps = cs.map((c, i) => clauseScores(c, data[i])), cand = [];
+  maps[0].forEach((s0, d) => {
+    let s = 0;
+    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + x); }
+    cand.push({ d, s });
+  });
+  return cand;
+};
+const open = async () => { M = await load("meta"); avg = avg || M.tot.map(t => F(F(t) / F(M.N))); };
+/* filters: facet → value or [values] (any of them); facets combine with AND. */
+const groups = filters => FACETS.map((f, i) => {
+  const v = (filters || {})[f];
+  return [i, (v === undefined || v === null ? [] : [].concat(v)).map(String).filter(x => x)];
+}).filter(x => x[1].length);
+/* → {hits: [{d, s}], total, counts, clauses, facet(d, i)}; sort "date": newest first (the
+   date key of export.rs), then score, then URL, as SearchIndex::search_sorted. counts[i]
+   follow the query and every facet's selection but facet i's own. */
+const run = api.run = async (q, filters = {}, sort) => {
+  await open();
+  const cs = parse(q), fl = groups(filters), fs = {}, shards = {};
+  let cand = [];
+  if (cs.length) cand = await score(cs);
+  else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
   cand.forEach(h => { shards[Math.floor(h.d / M.FS)] = 1; });
   await Promise.all(Object.keys(shards).map(async k => { fs[k] = await load("f/" + k); }));
+  const row = d => fs[Math.floor(d / M.FS)][d % M.FS];
   const values = (d, i) => {
-    const v = fs[Math.floor(d / M.FS)][d % M.FS][i];
+    const v = row(d)[i];
     return (Array.isArray(v) ? v : v < 0 ? [] : [v]).map(x => M.facets[FACETS[i]][x]);
   };
-  const hits = cand.filter(h => fl.every(x => values(h.d, x[0]).includes(x[1]))).sort((a, b) => b.s - a.s || a.d - b.d);
-  const counts = FACETS.map((f, i) => {
-    const m = {};
-    hits.forEach(h => values(h.d, i).forEach(v => { m[v] = (m[v] || 0) + 1; }));
-    return m;
+  const counts = FACETS.map(() => ({})), hits = [];
+  const tally = (d, i) => values(d, i).forEach(v => { counts[i][v] = (counts[i][v] || 0) + 1; });
+  cand.forEach(h => {
+    let miss = -1, n = 0;
+    for (const [i, want] of fl) if (!values(h.d, i).some(v => want.includes(v))) { miss = i; if (++n > 1) return; }
+    if (n === 0) { hits.push(h); FACETS.forEach((f, i) => tally(h.d, i)); } else tally(h.d, miss);
   });
-  return { hits, total: hits.length, counts, clauses: cs };
+  const date = d => row(d)[6] || 0;
+  hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || b.s - a.s || a.d - b.d : (a, b) => b.s - a.s || a.d - b.d);
+  return { hits, total: hits.length, counts, clauses: cs, facet: values, date };
+};
+/* How many documents contain each clause of q on its own (no filters), and for a Chinese
+   run found nowhere, its longest sub-strings that do occur: [{text, n, parts: [{text, n}]}]. */
+api.explain = async q => {
+  await open();
+  const out = [];
+  for (const c of parse(q)) {
+    const text = c.n.map(k => k.c.join("")).join(" "), n = (await score([c])).length, parts = [];
+    const cjk = c.n.length === 1 && !c.n[0].w ? c.n[0].c : [];
+    if (!n) for (let L = cjk.length - 1; L >= 2 && !parts.length; L--) {
+      for (let i = 0; i + L <= cjk.length; i++) {
+        const sub = cjk.slice(i, i + L).join(""), k = (await score(parse(sub))).length;
+        if (k && !parts.some(p => p.text === sub)) parts.push({ text: sub, n: k });
+      }
+    }
+    out.push({ text, n, parts });
+  }
+  return out;
 };
 
 /* Snippets, as src/search/snippet.rs. */
@@ -260,62 +293,192 @@ const materialize = (r, from, to) => {
   const nds = [], seen = {};
   r.clauses.forEach(c => c.n.forEach(k => { const key = k.w + k.c.join(""); if (!seen[key]) { seen[key] = 1; nds.push(k); } }));
   return Promise.all(r.hits.slice(from, to).map(async h => {
-    const x = await load("d/" + h.d);
-    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, score: h.s, snippet: await snippet(h.d, x, nds) };
+    const x = await load("d/" + h.d), one = i => r.facet(h.d, i)[0] || "";
+    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: one(1), region: one(2), date: r.date(h.d), score: h.s, snippet: await snippet(h.d, x, nds) };
   }));
 };
-/* → [{url, title, enterprise, year, score, snippet}] */
-api.search = async (q, filters, limit = PAGE) => materialize(await run(q, filters), 0, limit);
+/* → [{url, title, enterprise, year, area, region, date, score, snippet}]; filters as in run,
+   sort "relevance" (default) or "date". */
+api.search = async (q, filters, limit = PAGE, sort) => materialize(await run(q, filters, sort), 0, limit);
 
-/* templates/search.html: state in the URL, plain links and GET forms. */
+
+/* The page (templates/search.html): results while typing (api.wait ms after the last
+   keystroke, default WAIT), never for half-composed input (IME), at once on Enter or when
+   a composition ends; state in the URL (q, repeated facet parameters, sort) kept with
+   history.replaceState, so Back leaves the page and a shared URL reproduces the view. */
+const NAMES = "年度 重点领域 地区 行业 方法 标签".split(" "), TOP = 5, WAIT = 120;
 const el = (tag, attrs, ...kids) => {
   const e = doc.createElement(tag);
-  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  for (const k in attrs) if (attrs[k] !== false && attrs[k] !== undefined) e.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
   e.append(...kids);
   return e;
 };
 const page = () => {
   const $ = id => doc.getElementById(id), form = $("search-form"), list = $("search-results");
   if (!form || !list) return;
-  const status = $("search-status"), more = $("search-more"), filters = {};
-  const params = new URLSearchParams(location.search), q = params.get("q") || "", isl = $("search-labels");
-  const label = (f, v) => (M.labels[f] || {})[v] || (isl ? JSON.parse(isl.textContent)[f] || {} : {})[v] || v;
-  const href = (f, v) => {
-    const p = new URLSearchParams(location.search);
-    v === null ? p.delete(f) : p.set(f, v);
-    return "?" + p;
+  const input = form.elements.q, status = $("search-status"), more = $("search-more"), facets = $("search-facets");
+  const chips = $("search-chips"), toggle = $("search-filter-toggle"), sortSel = $("search-sort"), clear = $("search-clear");
+  const help = $("search-empty"), isl = $("search-labels"), island = isl ? JSON.parse(isl.textContent) : {};
+  const params = new URLSearchParams(location.search), sel = {}, expanded = {};
+  FACETS.forEach(f => { sel[f] = [...new Set(params.getAll(f).filter(Boolean))]; });
+  let q = params.get("q") || "", sort = params.get("sort") === "date" ? "date" : "", composing = false, timer = 0, seq = 0, shown = 0, r = null;
+  const label = (f, v) => f === "year" ? v + "年" : (M && M.labels[f] || {})[v] || (island[f] || {})[v] || v;
+  const active = () => FACETS.some(f => sel[f].length);
+  const url = () => {
+    const p = new URLSearchParams();
+    if (q) p.set("q", q);
+    FACETS.forEach(f => sel[f].forEach(v => p.append(f, v)));
+    if (sort) p.set("sort", sort);
+    const s = String(p);
+    return location.pathname + (s ? "?" + s : "");
   };
-  let shown = 0;
-  FACETS.forEach(f => {
-    const v = params.get(f);
-    if (v) form.append(el("input", { type: "hidden", name: f, value: filters[f] = v }));
-  });
-  form.elements.q.value = q;
-  if (!q.trim() && !Object.keys(filters).length) return;
-  status.textContent = "正在搜索…";
-  run(q, filters).then(r => {
-    status.textContent = r.total ? `找到 ${r.total} 个结果` : `没有找到与“${q}”相关的案例`;
-    r.counts.forEach((m, i) => {
-      const f = FACETS[i], vals = Object.keys(m).sort((a, b) => m[b] - m[a] || (a < b ? -1 : 1));
-      if (vals.length) $("search-facets").append(el("section", {}, el("h2", {}, "年度 重点领域 地区 行业 方法 标签".split(" ")[i]),
-        el("ul", {}, ...vals.slice(0, 15).map(v => {
-          const on = filters[f] === v, a = el("a", { href: href(f, on ? null : v) }, `${label(f, v)} (${m[v]})${on ? " ×" : ""}`);
-          if (on) a.setAttribute("aria-current", "true");
-          return el("li", {}, a);
-        }))));
-    });
-    const next = () => materialize(r, shown, shown += PAGE).then(hs => {
-      hs.forEach(h => {
-        const p = el("p", { class: "snippet" }), file = location.protocol === "file:" && /\/$/.test(h.url);
-        p.innerHTML = h.snippet;
-        list.append(el("li", {}, el("a", { href: "../" + h.url + (file ? "index.html" : "") }, h.title),
-          el("p", { class: "meta" }, `${h.enterprise} · ${h.year}年`), p));
+  const remember = () => { try { history.replaceState(null, "", url()); } catch (e) { /* file:// in some browsers */ } };
+  const fileLink = u => location.protocol === "file:" && /\/$/.test(u) ? u + "index.html" : u;
+  const renderChips = () => {
+    const items = [];
+    FACETS.forEach((f, i) => sel[f].forEach(v => items.push(el("li", {}, el("button", {
+      type: "button", class: "chip", "data-f": f, "data-v": v, "aria-label": `移除筛选：${NAMES[i]} ${label(f, v)}`,
+    }, `${label(f, v)}`, el("span", { "aria-hidden": "true", class: "chip-x" }, "×"))))));
+    if (items.length > 1) items.push(el("li", {}, el("button", { type: "button", class: "chip chip-clear", "data-clear": "" }, "清除全部筛选")));
+    chips.replaceChildren(...items);
+    chips.hidden = !items.length;
+    const n = FACETS.reduce((a, f) => a + sel[f].length, 0);
+    if (toggle) toggle.querySelector(".n").textContent = n ? `（${n}）` : "";
+  };
+  const renderFacets = counts => {
+    const focused = doc.activeElement, inside = focused && focused.closest && focused.closest("#search-facets");
+    const fkey = inside ? [focused.getAttribute("data-f"), focused.getAttribute("data-v"), focused.id] : null;
+    const parts = [];
+    counts.forEach((m, i) => {
+      const f = FACETS[i], on = sel[f];
+      const vals = [...new Set([...Object.keys(m), ...on])].sort(f === "year" ? (a, b) => b - a : (a, b) => (m[b] || 0) - (m[a] || 0) || (a < b ? -1 : 1));
+      if (!vals.length) return;
+      const all = expanded[f] || vals.length <= TOP + 1, vis = all ? vals : vals.filter((v, k) => k < TOP || on.includes(v));
+      const items = vis.map(v => {
+        const id = `ff-${i}-${vals.indexOf(v)}`;
+        return el("li", {}, el("input", { type: "checkbox", id, "data-f": f, "data-v": v, checked: on.includes(v) }),
+          el("label", { for: id }, el("span", { class: "fv" }, label(f, v)), el("span", { class: "count" }, String(m[v] || 0), el("span", { class: "vh" }, " 个案例"))));
       });
-      if (more) more.hidden = shown >= r.total;
+      const box = el("fieldset", { class: "facet" }, el("legend", {}, NAMES[i]), el("ul", {}, ...items));
+      if (vals.length > TOP + 1) box.append(el("button", { type: "button", class: "facet-more", id: `fm-${i}`, "data-more": f, "aria-expanded": String(!!expanded[f]) },
+        expanded[f] ? "收起" : `更多（${vals.length - vis.length}）`));
+      parts.push(box);
     });
-    if (more) more.onclick = next;
-    next();
-  }).catch(e => { status.textContent = "搜索索引加载失败：" + e.message; });
+    facets.replaceChildren(...parts);
+    if (fkey) {
+      const again = fkey[1] !== null ? [...facets.querySelectorAll("input")].find(x => x.getAttribute("data-f") === fkey[0] && x.getAttribute("data-v") === fkey[1]) : $(fkey[2]);
+      if (again) again.focus();
+    }
+  };
+  const card = h => {
+    const p = el("p", { class: "snippet" }), meta = [label("year", h.year), h.area && label("area", h.area), h.region && label("region", h.region)].filter(Boolean);
+    p.innerHTML = h.snippet;
+    return el("li", {}, el("article", { class: "card result" },
+      el("h2", { class: "card-title" }, el("a", { href: fileLink("../" + h.url) }, h.title)),
+      el("p", { class: "card-ent" }, h.enterprise),
+      el("p", { class: "card-meta" }, meta.join(" · ")), p));
+  };
+  const explainEmpty = async (my, fl) => {
+    const out = [], words = q.trim() ? await api.explain(q) : [];
+    if (my !== seq) return;
+    if (words.length > 1 || words.some(w => !w.n)) {
+      const ul = el("ul", { class: "explain" }, ...words.map(w => el("li", {},
+        el("strong", {}, `“${w.text}”`), w.n ? `：${w.n} 个案例包含` : "：没有案例包含",
+        ...(w.parts.length ? ["；其中 ", ...w.parts.flatMap((x, k) => [k ? "、" : "", el("button", { type: "button", class: "linkish", "data-q": x.text }, `“${x.text}”`), `（${x.n}）`]), " 有案例包含"] : []))));
+      out.push(el("p", {}, words.length > 1 ? "没有案例同时包含这些词。每个词单独出现在：" : "全站案例中："), ul);
+      if (words.length > 1) out.push(el("p", {}, "可以去掉一个词再试。"));
+    }
+    if (fl) {
+      const n = q.trim() ? (await run(q, {})).total : 0;
+      if (my !== seq) return;
+      if (n) out.push(el("p", {}, `去掉筛选条件后有 ${n} 个案例。`, " ", el("button", { type: "button", class: "btn", "data-clear": "" }, "清除全部筛选")));
+    }
+    if (!out.length) out.push(el("p", {}, "试试更短的词，或换一个说法。"));
+    help.replaceChildren(...out);
+    help.hidden = false;
+  };
+  const search = async () => {
+    const my = ++seq, fl = active();
+    remember();
+    renderChips();
+    if (clear) clear.hidden = !input.value;
+    if (!q.trim() && !fl) {
+      r = null; shown = 0;
+      list.replaceChildren(); facets.replaceChildren(); help.hidden = true; more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    const filters = {};
+    FACETS.forEach(f => { filters[f] = sel[f]; });
+    let res;
+    try { res = await run(q, filters, sort); } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; return; }
+    if (my !== seq) return;
+    const first = await materialize(res, 0, PAGE);
+    if (my !== seq) return;
+    r = res; shown = first.length;
+    list.replaceChildren(...first.map(card));
+    more.hidden = shown >= r.total;
+    renderFacets(r.counts);
+    status.textContent = r.total ? `找到 ${r.total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
+    help.hidden = true;
+    if (!r.total) explainEmpty(my, fl);
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait); };
+  const typed = () => { if (input.value !== q) { q = input.value; later(); } };
+  input.value = q;
+  if (sortSel) {
+    sortSel.value = sort;
+    sortSel.addEventListener("change", () => { sort = sortSel.value; search(); });
+  }
+  input.addEventListener("compositionstart", () => { composing = true; clearTimeout(timer); });
+  input.addEventListener("compositionend", () => { composing = false; if (input.value !== q) { q = input.value; clearTimeout(timer); search(); } });
+  input.addEventListener("input", e => { if (!composing && !e.isComposing) typed(); });
+  form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(timer); q = input.value; search(); });
+  if (clear) clear.addEventListener("click", () => { input.value = q = ""; input.focus(); clearTimeout(timer); search(); });
+  if (toggle) toggle.addEventListener("click", () => {
+    const openNow = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(openNow));
+    facets.classList.toggle("open", openNow);
+  });
+  facets.addEventListener("change", e => {
+    const t = e.target, f = t.getAttribute("data-f"), v = t.getAttribute("data-v");
+    if (!f) return;
+    sel[f] = t.checked ? [...sel[f], v] : sel[f].filter(x => x !== v);
+    search();
+  });
+  facets.addEventListener("click", e => {
+    const f = e.target.getAttribute && e.target.getAttribute("data-more");
+    if (f && r) { expanded[f] = !expanded[f]; renderFacets(r.counts); }
+  });
+  const dropAll = () => { FACETS.forEach(f => { sel[f] = []; }); search(); };
+  chips.addEventListener("click", e => {
+    const b = e.target.closest("button");
+    if (!b) return;
+    if (b.hasAttribute("data-clear")) { dropAll(); input.focus(); return; }
+    const f = b.getAttribute("data-f"), v = b.getAttribute("data-v");
+    sel[f] = sel[f].filter(x => x !== v);
+    search().then(() => { const c = chips.querySelector("button"); (c || input).focus(); });
+  });
+  help.addEventListener("click", e => {
+    const b = e.target.closest("button");
+    if (!b) return;
+    if (b.hasAttribute("data-clear")) dropAll();
+    else if (b.hasAttribute("data-q")) { input.value = q = b.getAttribute("data-q"); search(); }
+  });
+  more.addEventListener("click", () => {
+    const my = seq, res = r;
+    if (!res) return;
+    materialize(res, shown, shown + PAGE).then(hs => {
+      if (my !== seq) return;
+      const from = list.children.length;
+      list.append(...hs.map(card));
+      shown += hs.length;
+      more.hidden = shown >= res.total;
+      const a = list.children[from] && list.children[from].querySelector("a");
+      if (a) a.focus();
+    });
+  });
+  if (q.trim() || active()) { status.textContent = "正在搜索…"; search(); } else renderChips();
 };
 if (doc) doc.readyState === "loading" ? doc.addEventListener("DOMContentLoaded", page) : page();
 })(window);

@@ -218,6 +218,12 @@ pub fn generate(n: usize, body_chars: usize, seed: u64) -> Vec<SearchDoc> {
             industries,
             methods,
             tags,
+            // Many equal dates (ties ordered by relevance) and every fifth case undated.
+            date: if i % 5 == 0 {
+                0
+            } else {
+                u32::from(year) * 10_000 + (1 + (i % 12) as u32) * 100 + 1 + (i % 3) as u32
+            },
         });
     }
     docs.sort_by(|a, b| a.url.cmp(&b.url));

@@ -9,6 +9,7 @@
 pub mod build;
 pub mod cache;
 pub mod check;
+pub mod compilation;
 pub mod config;
 pub mod content;
 pub mod error;

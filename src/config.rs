@@ -62,6 +62,10 @@ pub struct SiteConfig {
     /// Language tag of the site.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Issuing body named on the cover of the yearly compilation (典型经验汇编), e.g.
+    /// `河南省工业和信息化厅`; the site title when absent.
+    #[serde(default)]
+    pub publisher: Option<String>,
     /// Default level of the collection's cases: 国家级 / 省级 / 市级.
     #[serde(default = "default_level")]
     pub level: String,

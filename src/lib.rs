@@ -10,6 +10,7 @@ pub mod build;
 pub mod cache;
 pub mod cancel;
 pub mod check;
+pub mod compilation;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -1,4 +1,4 @@
-//! `biaogan export summary`.
+//! `biaogan export summary` and `biaogan export compilation`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,20 @@ pub struct ExportArgs {
 pub enum ExportWhat {
     /// The summary sheet (汇总表) of a year: CSV (UTF-8 with BOM) or XLSX.
     Summary(SummaryExportArgs),
+    /// The year's compilation (典型经验汇编) as a Word document (.docx): cover, table of
+    /// contents, every published case from a new page.
+    Compilation(CompilationExportArgs),
+}
+
+/// Flags of `export compilation`.
+#[derive(Debug, Args)]
+pub struct CompilationExportArgs {
+    /// Collection year.
+    #[arg(long)]
+    pub year: u16,
+    /// Output file (default: `<year>年质量标杆典型经验汇编.docx` in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Flags of `export summary`.
@@ -86,7 +100,68 @@ fn targets(args: &SummaryExportArgs) -> Result<Vec<(PathBuf, Format)>> {
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<u8> {
     match &args.what {
         ExportWhat::Summary(args) => summary(&cli.root, args),
+        ExportWhat::Compilation(args) => compilation(&cli.root, args),
     }
+}
+
+/// Loads and checks the site; refuses when the content has errors. Returns the site and the
+/// number of warnings.
+fn checked_site(root: &Path) -> Result<(biaogan::content::Site, usize)> {
+    let highlighter = biaogan::markdown::Highlighter::new();
+    let checked = biaogan::build::load_and_check(root, None, &highlighter)?;
+    let (errors, warnings): (Vec<_>, Vec<_>) = checked
+        .diagnostics
+        .into_iter()
+        .partition(biaogan::Diagnostic::is_error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(biaogan::Error::Content(all))
+            .context("nothing was exported; fix the content first (`biaogan check`)");
+    }
+    Ok((checked.site, warnings.len()))
+}
+
+/// Years that have cases in `site`, for error messages.
+fn years_with_cases(site: &biaogan::content::Site) -> String {
+    let mut years: Vec<String> = site.cases.iter().map(|c| c.year.to_string()).collect();
+    years.dedup();
+    if years.is_empty() {
+        "none".to_string()
+    } else {
+        years.join(", ")
+    }
+}
+
+fn compilation(root: &Path, args: &CompilationExportArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(format!("{}.docx", biaogan::compilation::title(args.year)))
+    });
+    let (site, warnings) = checked_site(root)?;
+    let site = site.without_drafts();
+    let Some(compilation) = biaogan::compilation::compilation(&site, args.year) else {
+        bail!(
+            "no published cases in {}; years with cases: {}",
+            args.year,
+            years_with_cases(&site)
+        );
+    };
+    let bytes = biaogan::compilation::docx::write(&compilation, &site.config.base_url)
+        .with_context(|| format!("cannot export the compilation of {}", args.year))?;
+    biaogan::fs::write_atomic(&out, &bytes)?;
+    eprintln!(
+        "wrote the compilation of {} ({} cases, {} KB) to {} in {:.2} s",
+        args.year,
+        compilation.entries.len(),
+        bytes.len().div_ceil(1024),
+        biaogan::error::display_path(&out),
+        started.elapsed().as_secs_f64()
+    );
+    if warnings > 0 {
+        eprintln!("{warnings} warning(s) in the content; see `biaogan check`");
+    }
+    Ok(EXIT_OK)
 }
 
 fn summary(root: &Path, args: &SummaryExportArgs) -> Result<u8> {

@@ -47,7 +47,7 @@ pub enum Command {
     New(new::NewArgs),
     /// Search the index written by the last build (exact Chinese substrings, ANDed words).
     Search(search::SearchArgs),
-    /// Export the summary sheet (汇总表) of a year as CSV or XLSX.
+    /// Export a year's summary sheet (汇总表, CSV or XLSX) or its compilation (典型经验汇编, Word).
     Export(export::ExportArgs),
     /// Import a summary sheet (汇总表): one new case folder per enterprise; never overwrites.
     Import(import::ImportArgs),

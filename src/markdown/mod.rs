@@ -183,6 +183,19 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     }
 }
 
+/// The pulldown-cmark events of a Markdown document, parsed with the same extensions as
+/// [`render`] and with the CJK-friendly emphasis amendment applied: for writers of other
+/// formats (the Word compilation) that must read a body the way the site renders it.
+pub fn events(markdown: &str) -> Vec<Event<'_>> {
+    let events: Vec<Spanned<'_>> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    cjk::amend(markdown, events)
+        .into_iter()
+        .map(|(event, _)| event)
+        .collect()
+}
+
 /// Stable heading id from heading text: letters, digits and CJK characters are kept (ASCII
 /// lower-cased, other scripts as is), runs of whitespace become one `-`, `-` and `_` are
 /// kept, all other punctuation and symbols (ASCII and full-width, e.g. `、，。：（）`) are

@@ -82,6 +82,8 @@ enum Job<'a> {
     NotFound,
     Search,
     Stats(usize),
+    /// The printable compilation (典型经验汇编) of collection `.0`.
+    Compilation(usize),
 }
 
 /// Precomputed shared data for all pages.
@@ -124,7 +126,13 @@ impl Selection<'_> {
     fn job(&self, job: &Job<'_>, site: &Site) -> bool {
         let affected = match self {
             Selection::All => return true,
-            Selection::Cases(cases) => return matches!(job, Job::Case(i) if cases.contains(i)),
+            Selection::Cases(cases) => {
+                return match job {
+                    Job::Case(i) => cases.contains(i),
+                    Job::Compilation(i) => shows_any(site, *i, cases),
+                    _ => false,
+                }
+            }
             Selection::Affected(affected) => affected,
         };
         match job {
@@ -140,6 +148,10 @@ impl Selection<'_> {
                 .contains(&paginate::page_url(&term.url, *page)),
             Job::TaxonomyList(taxonomy) => affected.taxonomies.contains(&taxonomy.kind),
             Job::Stats(i) => affected.years.contains(&site.collections[*i].year),
+            Job::Compilation(i) => {
+                affected.years.contains(&site.collections[*i].year)
+                    || shows_any(site, *i, &affected.cases)
+            }
             Job::Workshop(i) => affected.workshops.contains(i),
             Job::Activity(i) => affected.activities.contains(i),
         }
@@ -162,6 +174,13 @@ impl Selection<'_> {
             Selection::Affected(affected) => affected.years.contains(&year),
         }
     }
+}
+
+/// Whether the compilation of collection `collection` shows any of `cases` (it shows every
+/// case of its year in full, so any edit of one changes it).
+fn shows_any(site: &Site, collection: usize, cases: &[usize]) -> bool {
+    let year = site.collections[collection].year;
+    cases.iter().any(|&c| site.cases[c].year == year)
 }
 
 /// Renders every page and file of the site into `output`.
@@ -199,6 +218,13 @@ pub fn render_selected(
     }
     if input.theme.has("stats.html") {
         jobs.extend((0..site.collections.len()).map(Job::Stats));
+    }
+    if input.theme.has("compilation.html") {
+        jobs.extend(
+            (0..site.collections.len())
+                .filter(|&i| has_compilation(site, site.collections[i].year))
+                .map(Job::Compilation),
+        );
     }
     jobs.extend((0..site.cases.len()).map(Job::Case));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -296,6 +322,11 @@ pub fn render_selected(
         files,
         reused: renderer.reused.into_inner(),
     })
+}
+
+/// Whether `year` has a compilation page: it has a published case.
+fn has_compilation(site: &Site, year: u16) -> bool {
+    site.cases.iter().any(|c| c.year == year && !c.draft)
 }
 
 /// Output file of an alias: a directory alias gets an `index.html`.
@@ -573,6 +604,23 @@ impl<'a> Renderer<'a> {
                 );
                 (format!("{url}index.html"), "stats.html", context)
             }
+            Job::Compilation(i) => {
+                let collection = &site.collections[*i];
+                let url = format!("{}{}", collection.url, crate::compilation::PAGE_SEGMENT);
+                let crumbs = vec![
+                    home(),
+                    LinkCtx {
+                        title: collection.title.clone(),
+                        url: collection.url.clone(),
+                    },
+                ];
+                let title = crate::compilation::title(collection.year);
+                let mut context = self.base(&url, Some(&title), "", crumbs);
+                let page = crate::compilation::compilation(site, collection.year)
+                    .map(|c| c.page_context(&url));
+                context.insert("compilation", &page);
+                (format!("{url}index.html"), "compilation.html", context)
+            }
             Job::Case(i) => (
                 format!("{}index.html", site.cases[*i].url),
                 "case.html",
@@ -754,6 +802,8 @@ impl<'a> Renderer<'a> {
                 "year": collection.year, "title": collection.title, "summary": collection.summary,
                 "date": date_string(collection.date), "content": collection.content.html,
                 "count": items.len(), "url": collection.url,
+                "compilation": has_compilation(site, collection.year)
+                    .then(|| format!("{}{}", collection.url, crate::compilation::PAGE_SEGMENT)),
             }),
         );
         context.insert("areas", &areas);

@@ -115,6 +115,11 @@ const ref = (dict, key) => {
 
 /** The text of every page of a PDF (Buffer), pages in document order, joined with newlines. */
 export function pdfText(buf) {
+  return pdfPages(buf).join("\n");
+}
+
+/** The text of each page of a PDF (Buffer), in document order. */
+export function pdfPages(buf) {
   const objs = parseObjects(buf);
   const pages = [...objs.entries()].filter(([, o]) => /\/Type\s*\/Page\b/.test(o.dict)).map(([n]) => n);
   const cmapCache = new Map();
@@ -166,5 +171,5 @@ export function pdfText(buf) {
     }
     texts.push(text);
   }
-  return texts.join("\n");
+  return texts;
 }

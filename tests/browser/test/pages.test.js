@@ -86,6 +86,7 @@ assert.ok(workshops.length > 0, "no workshop page");
 const PAGES = [
   { name: "home", url: "/", file: "index.html" },
   { name: "year", url: "/2023/", file: "2023/index.html" },
+  { name: "compilation", url: "/2023/compilation/", file: "2023/compilation/index.html", print: true },
   { name: "case", url: caseInfo.url, file: caseInfo.file, print: true },
   { name: "term", url: termInfo.url, file: termInfo.file },
   { name: "search", url: `/search/?q=${encodeURIComponent("质量")}`, file: "search/index.html", search: true },

@@ -101,7 +101,9 @@ async fn search_api(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
         )
             .into_response();
     };
-    let result = tokio::task::spawn_blocking(move || index.search_sorted(&query, &filters, sort, limit)).await;
+    let result =
+        tokio::task::spawn_blocking(move || index.search_sorted(&query, &filters, sort, limit))
+            .await;
     let (status, body) = match result {
         Ok(Ok(hits)) => (
             StatusCode::OK,

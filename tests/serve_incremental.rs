@@ -83,7 +83,8 @@ fn differing(a: &Files, b: &Files) -> Vec<String> {
     paths
 }
 
-/// The site-relative URL of the page a case file renders to, read from a full build.
+/// The site-relative URL of the page a case file renders to, read from a full build (not its
+/// year's compilation, which shows every case too).
 fn page_of(files: &Files, marker: &str) -> String {
     files
         .iter()
@@ -91,6 +92,7 @@ fn page_of(files: &Files, marker: &str) -> String {
             path.ends_with("/index.html")
                 && path.matches('/').count() == 2
                 && path.starts_with("20")
+                && !path.ends_with("/compilation/index.html")
                 && String::from_utf8_lossy(bytes).contains(marker)
         })
         .map(|(path, _)| path.clone())
@@ -106,12 +108,20 @@ fn a_body_edit_renders_only_that_case_and_catches_up_in_the_background() {
     std::fs::write(&file, &edited).unwrap();
 
     let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
-    assert_eq!(built.kind, BuildKind::Incremental { pages: 1 });
+    // The case's page and its year's compilation, which prints every body in full.
+    assert_eq!(built.kind, BuildKind::Incremental { pages: 2 });
     assert!(builder.is_stale());
     let expected = fresh(&site);
     let path = page_of(&expected, "新增的补充段落");
     assert_eq!(page(&built.files, &path), page(&expected, &path));
     assert!(page(&built.files, &path).contains("id=\"补充说明\""));
+    let year = path.split('/').next().expect("a year");
+    let compilation = format!("{year}/compilation/index.html");
+    assert!(page(&built.files, &compilation).contains("新增的补充段落"));
+    assert_eq!(
+        page(&built.files, &compilation),
+        page(&expected, &compilation)
+    );
 
     // Only the search export (and pages whose related cases moved) may differ now; the
     // background build makes every file equal to a fresh full build.

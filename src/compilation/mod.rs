@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::content::{Case, Site};
 use crate::vocab::{Kind, Vocabulary};
 
-pub use page::page_html;
+pub use page::{label_tables, page_html};
 
 /// One case of the compilation with its terms' display names.
 #[derive(Debug, Clone)]
@@ -234,7 +234,10 @@ impl Compilation<'_> {
                     methods: entry.methods.clone(),
                     summary: case.summary.clone(),
                     url: case.url.clone(),
-                    content: page_html(&case.content.html, &prefix, &base),
+                    content: label_tables(
+                        &page_html(&case.content.html, &prefix, &base),
+                        position + 1,
+                    ),
                     sections: case
                         .content
                         .headings

@@ -39,6 +39,25 @@ pub fn page_html(html: &str, prefix: &str, base: &str) -> String {
     out
 }
 
+/// The accessible name the Markdown stage gives every scrolling table region.
+const TABLE_LABEL: &str = "aria-label=\"表格（可横向滚动）\"";
+
+/// Names each scrolling table region of the `position`-th case after the case and its place
+/// (`第2篇 表格1（可横向滚动）`): one page holds every case's tables, and landmarks that share
+/// a name cannot be told apart by a screen reader.
+pub fn label_tables(html: &str, position: usize) -> String {
+    let mut out = String::with_capacity(html.len());
+    for (k, part) in html.split(TABLE_LABEL).enumerate() {
+        if k > 0 {
+            out.push_str(&format!(
+                "aria-label=\"第{position}篇 表格{k}（可横向滚动）\""
+            ));
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// Copies `html[copied..start]` and the start tag beginning at `start` (after `<`) into
 /// `out` with its attributes rewritten; returns the offset after the tag.
 fn rewrite_tag(
@@ -151,6 +170,17 @@ fn has_scheme(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_regions_are_named_after_their_case() {
+        let html = format!("<div {TABLE_LABEL}><table></table></div><div {TABLE_LABEL}></div>");
+        assert_eq!(
+            label_tables(&html, 3),
+            "<div aria-label=\"第3篇 表格1（可横向滚动）\"><table></table></div>\
+             <div aria-label=\"第3篇 表格2（可横向滚动）\"></div>"
+        );
+        assert_eq!(label_tables("<p>无表格</p>", 1), "<p>无表格</p>");
+    }
 
     #[test]
     fn ids_fragments_and_relative_urls_are_rewritten() {

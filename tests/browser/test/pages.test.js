@@ -53,7 +53,8 @@ const subdirs = async (rel) =>
 async function findCase() {
   let best = null;
   for (const year of (await subdirs(".")).filter((d) => /^\d{4}$/.test(d))) {
-    for (const slug of await subdirs(year)) {
+    // Not the year's own pages (its compilation holds every case's code and tables).
+    for (const slug of (await subdirs(year)).filter((d) => !["compilation", "stats", "page"].includes(d))) {
       const rel = `${year}/${slug}/index.html`;
       const html = await read(rel);
       if (!html.includes('<pre class="code"') || !/<table[\s>]/.test(html)) continue;

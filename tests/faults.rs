@@ -7,13 +7,12 @@ mod common;
 #[path = "common/corpus.rs"]
 mod corpus;
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::TestSite;
+use common::{files_below, TestSite};
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("biaogan")
@@ -37,27 +36,6 @@ fn generated(cases: usize) -> TestSite {
     let dir = tempfile::tempdir().unwrap();
     corpus::generate(dir.path(), cases);
     TestSite { dir }
-}
-
-/// Every file below `dir` by relative path (empty when `dir` is missing).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    if !dir.exists() {
-        return BTreeMap::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// biaogan's temporary directories next to the output and inside `.biaogan/`.
@@ -121,7 +99,7 @@ fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
     let started = Instant::now();
     build_ok(root);
     let cold = started.elapsed();
-    let reference = tree(&site.public());
+    let reference = files_below(&site.public());
     assert!(reference.len() > 40);
     let points = 30;
     let mut interrupted = 0;
@@ -140,7 +118,7 @@ fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
             interrupted += 1;
         }
         assert!(
-            tree(&site.public()) == reference,
+            files_below(&site.public()) == reference,
             "kill point {i} ({delay:?}): the output is not the previous complete output"
         );
         let left = temporaries(root);
@@ -151,7 +129,7 @@ fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
             "kill point {i} at {delay:?}: left {left:?}, index complete: {index_complete}; next build ok with {notes} note(s)"
         );
         assert!(
-            tree(&site.public()) == reference,
+            files_below(&site.public()) == reference,
             "kill point {i}: the build after the kill differs from the cold build\n{stderr}"
         );
         assert_eq!(
@@ -175,7 +153,7 @@ fn sigterm_and_sigint_stop_a_build_cleanly() {
     let started = Instant::now();
     build_ok(root);
     let cold = started.elapsed();
-    let reference = tree(&site.public());
+    let reference = files_below(&site.public());
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
         let _ = std::fs::remove_dir_all(root.join(".biaogan/cache"));
         let mut child = command(root, &["build"])
@@ -197,9 +175,9 @@ fn sigterm_and_sigint_stop_a_build_cleanly() {
         }
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert_eq!(temporaries(root), Vec::<String>::new());
-        assert!(tree(&site.public()) == reference);
+        assert!(files_below(&site.public()) == reference);
         let stderr = build_ok(root);
-        assert!(tree(&site.public()) == reference, "{stderr}");
+        assert!(files_below(&site.public()) == reference, "{stderr}");
     }
 }
 
@@ -284,7 +262,7 @@ fn two_concurrent_builds_both_succeed() {
     let root = site.root();
     let reference_site = generated(60);
     build_ok(reference_site.root());
-    let reference = tree(&reference_site.public());
+    let reference = files_below(&reference_site.public());
     let children: Vec<Child> = (0..2)
         .map(|_| {
             command(root, &["build"])
@@ -299,7 +277,7 @@ fn two_concurrent_builds_both_succeed() {
         assert!(output.status.success(), "{stderr}");
         assert!(!stderr.contains("not created by biaogan"), "{stderr}");
     }
-    assert!(tree(&site.public()) == reference);
+    assert!(files_below(&site.public()) == reference);
     assert_eq!(temporaries(root), Vec::<String>::new());
 }
 
@@ -310,7 +288,7 @@ fn build_during_serve_succeeds() {
     let root = site.root();
     let reference_site = generated(60);
     build_ok(reference_site.root());
-    let reference = tree(&reference_site.public());
+    let reference = files_below(&reference_site.public());
     let mut serve = command(root, &["serve", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -324,7 +302,7 @@ fn build_during_serve_succeeds() {
     let stderr = build_ok(root);
     let _ = serve.kill();
     let _ = serve.wait();
-    assert!(tree(&site.public()) == reference, "{stderr}");
+    assert!(files_below(&site.public()) == reference, "{stderr}");
 }
 
 /// Runs `biaogan ARGS` with its standard output a pipe closed before it writes.

@@ -109,22 +109,29 @@ impl TestSite {
 
     /// Every file of the output, by relative path.
     pub fn output_files(&self) -> BTreeMap<String, Vec<u8>> {
-        let public = self.public();
-        walkdir::WalkDir::new(&public)
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&public)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                (rel, std::fs::read(e.path()).unwrap())
-            })
-            .collect()
+        files_below(&self.public())
     }
+}
+
+/// Every file below `dir` by relative path with `/` separators (empty when `dir` is missing).
+pub fn files_below(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    if !dir.exists() {
+        return BTreeMap::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
 
 /// Standard error with the temporary root replaced by `[ROOT]`.

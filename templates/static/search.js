@@ -78,10 +78,10 @@ const vlq = (s = "") => {
   return out;
 };
 const postings = x => {
-  const a = vlq(x[1]), p = { d: [], tf: [], fn: [], at: new Map(), raw: x[2] };
+  const a = vlq(x[1]), p = { d: [], tf: [], fn: [], raw: x[2] };
   for (let i = 0, d = -1; i < a.length; i += 3) {
     d += a[i] + 1;
-    p.at.set(d, p.d.length); p.d.push(d); p.tf.push(a[i + 1] + 1); p.fn.push(a[i + 2]);
+    p.d.push(d); p.tf.push(a[i + 1] + 1); p.fn.push(a[i + 2]);
   }
   return p;
 };
@@ -109,17 +109,21 @@ const bucket = t => {
   return h & (M.S - 1);
 };
 const entry = async t => { const b = bucket(t); return { t, b, e: (await load("t/" + b))[t] }; };
+/* Postings per field, decoded once per page; positions and flags added when first needed. */
+const terms = {};
 const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → postings */
-  const out = [], q = {}, fl = {};
-  if (e === undefined) return out;
-  if (typeof e[0] === "number") { /* big: [n, q bytes, has flags] */
-    const [p, qs, s] = await Promise.all([load("p/" + e[0]), needq ? load("q/" + e[0]) : [], flags && e[2] ? load("s/" + e[0]) : []]);
-    qs.forEach(x => { q[x[0]] = x[1]; });
-    s.forEach(x => { fl[x[0]] = x; });
-    e = p.map(x => [x[0], x[1], q[x[0]]]);
-  } else if (flags) ((await load("r/" + b))[t] || []).forEach(x => { fl[x[0]] = x; });
-  e.forEach(x => { (out[x[0]] = postings(x)).fl = fl[x[0]] || []; });
-  return out;
+  if (e === undefined) return [];
+  const big = typeof e[0] === "number"; /* big: [n, q bytes, has flags] */
+  const m = await (terms[t] || (terms[t] = (big ? load("p/" + e[0]) : Promise.resolve(e)).then(rows => {
+    const out = [];
+    rows.forEach(x => { (out[x[0]] = postings(x)).fl = []; });
+    return { out, q: big ? 0 : 1, s: 0 };
+  })));
+  const add = (list, k) => list.forEach(x => { if (m.out[x[0]]) m.out[x[0]][k] = k === "raw" ? x[1] : x; });
+  if (needq && !m.q) m.q = m.q || load("q/" + e[0]).then(qs => add(qs, "raw"));
+  if (flags && !m.s) m.s = big ? (e[2] ? load("s/" + e[0]) : Promise.resolve([])).then(s => add(s, "fl")) : load("r/" + b).then(r => add(r[t] || [], "fl"));
+  await Promise.all([needq && m.q, flags && m.s]);
+  return m.out;
 };
 const sepAfter = (c, j) => (c.t[j + 1] || [])[1] === " ";
 const omit = (t, es) => { /* interior bigrams whose positions are skipped: see export.rs */
@@ -146,35 +150,56 @@ const bm25 = (w, f, id, tf) => {
   const k = c[id] !== undefined ? c[id] : c[id] = F(K1 * F(0.25 + F(F(0.75 * F(fieldnorm(id))) / avg[f])));
   return F(w * F(tf / F(tf + k)));
 };
-const phraseCount = (lists, offs) => {
-  let cand = lists[0].map(x => x - offs[0]);
-  for (let j = 1; j < lists.length && cand.length; j++) {
-    const b = lists[j], r = [];
-    for (let x = 0, y = 0; x < cand.length && y < b.length;) {
-      const v = b[y] - offs[j];
-      if (cand[x] < v) x++; else if (cand[x] > v) y++; else { r.push(v); x++; y++; }
+/* Occurrences of a phrase in one document: lists[k] (ascending) at offs[k] from a start. */
+const phraseCount = (lists, offs, at) => {
+  let n = 0;
+  at.fill(0);
+  for (const x of lists[0]) {
+    const base = x - offs[0];
+    let k = 1;
+    for (; k < lists.length; k++) {
+      const a = lists[k], want = base + offs[k];
+      let y = at[k];
+      while (y < a.length && a[y] < want) y++;
+      at[k] = y;
+      if (a[y] !== want) break;
     }
-    cand = r;
+    if (k === lists.length) n++;
   }
-  return cand.length;
+  return n;
 };
 const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
   const acc = new Map(), real = c.t.map((x, j) => j).filter(j => terms[j]), keep = real.filter(j => !c.o.has(j));
   const offs = keep.map(j => c.t[j][0]), modes = keep.map(j => sepAfter(c, j) ? 1 : c.o.has(j + 1) ? 2 : 0);
+  const which = keep.map(j => real.indexOf(j)), multi = terms.length > 1;
   for (let fi = 0; fi < 5; fi++) {
     const f = c.u ? fi + 5 : fi, ps = real.map(j => terms[j][f]), ks = keep.map(j => terms[j][f]);
     if (!ps.every(Boolean) || terms.length > ps.length && !M.sep[f]) continue;
     let isum = 0;
     terms.forEach(t => { isum = F(isum + idf(t ? t[f].d.length : M.sep[f])); });
     const w = F(F(isum * K1P1) * M.boost[fi]), p0 = ps[0];
-    p0.d.forEach((d, i0) => {
+    /* idx[k] walks ps[k] (ascending) along p0 */
+    const idx = new Int32Array(ps.length), pos = multi ? ks.map((p, k) => positions(p, modes[k])) : [];
+    const lists = new Array(ks.length), at = new Int32Array(ks.length);
+    for (let i0 = 0; i0 < p0.d.length; i0++) {
+      const d = p0.d[i0];
       let tf = p0.tf[i0];
-      if (terms.length > 1) {
-        if (ps.some(p => !p.at.has(d))) return;
-        if (!(tf = phraseCount(ks.map((p, k) => positions(p, modes[k])[p.at.get(d)]), offs))) return;
+      if (multi) {
+        let k = 1;
+        for (; k < ps.length; k++) {
+          const dl = ps[k].d;
+          let y = idx[k];
+          while (y < dl.length && dl[y] < d) y++;
+          idx[k] = y;
+          if (dl[y] !== d) break;
+        }
+        if (k < ps.length) continue;
+        idx[0] = i0;
+        for (let j = 0; j < ks.length; j++) lists[j] = pos[j][idx[which[j]]];
+        if (!(tf = phraseCount(lists, offs, at))) continue;
       }
       acc.set(d, F((acc.get(d) || 0) + bm25(w, f, p0.fn[i0], tf)));
-    });
+    }
   }
   return acc;
 };
@@ -205,23 +230,32 @@ const groups = filters => FACETS.map((f, i) => {
    follow the query and every facet's selection but facet i's own. */
 const run = api.run = async (q, filters = {}, sort) => {
   await open();
-  const cs = parse(q), fl = groups(filters), fs = {}, shards = {};
+  const cs = parse(q), fl = groups(filters), fs = [], shards = [];
   let cand = [];
   if (cs.length) cand = await score(cs);
   else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
-  cand.forEach(h => { shards[Math.floor(h.d / M.FS)] = 1; });
-  await Promise.all(Object.keys(shards).map(async k => { fs[k] = await load("f/" + k); }));
+  for (const h of cand) shards[Math.floor(h.d / M.FS)] = 1;
+  await Promise.all(shards.map(async (x, k) => { fs[k] = await load("f/" + k); }));
   const row = d => fs[Math.floor(d / M.FS)][d % M.FS];
   const values = (d, i) => {
     const v = row(d)[i];
     return (Array.isArray(v) ? v : v < 0 ? [] : [v]).map(x => M.facets[FACETS[i]][x]);
   };
-  const counts = FACETS.map(() => ({})), hits = [];
-  const tally = (d, i) => values(d, i).forEach(v => { counts[i][v] = (counts[i][v] || 0) + 1; });
+  /* a row's facet: -1 (none), a value number or an array of them */
+  const want = fl.map(([i, vs]) => [i, new Set(vs.map(v => M.facets[FACETS[i]].indexOf(v)))]);
+  const has = (v, set) => typeof v === "number" ? set.has(v) : v.some(x => set.has(x));
+  const tallies = FACETS.map(f => new Uint32Array(M.facets[f].length)), hits = [];
+  const tally = (v, t) => { if (typeof v === "number") { if (v >= 0) t[v]++; } else for (const x of v) t[x]++; };
   cand.forEach(h => {
+    const r = row(h.d);
     let miss = -1, n = 0;
-    for (const [i, want] of fl) if (!values(h.d, i).some(v => want.includes(v))) { miss = i; if (++n > 1) return; }
-    if (n === 0) { hits.push(h); FACETS.forEach((f, i) => tally(h.d, i)); } else tally(h.d, miss);
+    for (const [i, set] of want) if (!has(r[i], set)) { miss = i; if (++n > 1) return; }
+    if (n === 0) { hits.push(h); for (let i = 0; i < FACETS.length; i++) tally(r[i], tallies[i]); } else tally(r[miss], tallies[miss]);
+  });
+  const counts = tallies.map((t, i) => {
+    const m = {};
+    t.forEach((n, x) => { if (n) m[M.facets[FACETS[i]][x]] = n; });
+    return m;
   });
   const date = d => row(d)[6] || 0;
   hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || b.s - a.s || a.d - b.d : (a, b) => b.s - a.s || a.d - b.d);
@@ -247,12 +281,19 @@ api.explain = async q => {
 };
 
 /* Snippets, as src/search/snippet.rs. */
+const NORMC = new Map();
 const normc = ch => {
-  const c = String.fromCodePoint(fold(ch.codePointAt(0))), l = c.toLowerCase();
-  return [...l].length === 1 ? l : c;
+  let n = NORMC.get(ch);
+  if (n === undefined) {
+    const c = String.fromCodePoint(fold(ch.codePointAt(0))), l = c.toLowerCase();
+    NORMC.set(ch, n = [...l].length === 1 ? l : c);
+  }
+  return n;
 };
-const matches = (t, nds) => {
-  const n = t.map(normc), r = [], out = [];
+/* Characters and normalized characters of a shard text, once per page. */
+const text = (o, k) => o["\0" + k] || (o["\0" + k] = (t => [t, t.map(normc)])([...o[k]]));
+const matches = (n, nds) => { /* n: normalized characters */
+  const r = [], out = [];
   const isw = i => i >= 0 && i < n.length && cls(n[i].codePointAt(0)) === 2;
   nds.forEach(nd => {
     for (let k = nd.c.length, i = 0; k && i + k <= n.length; i++) {
@@ -282,11 +323,11 @@ const render = (t, [a, b], m, len) => {
   return s + (open ? "</mark>" : "") + (b < len ? "…" : "");
 };
 const snippet = async (n, x, nds) => {
-  let b = [...x.h], m = matches(b, nds);
-  const s = [...x.s], L = Math.max(0, ...nds.map(k => k.c.length));
-  if (x.n > b.length && (!m.length || bounds(m[0], x.n)[1] + L > b.length)) m = matches(b = [...(await load("b/" + n)).b], nds);
+  let [b, bn] = text(x, "h"), m = matches(bn, nds);
+  const [s, sn] = text(x, "s"), L = Math.max(0, ...nds.map(k => k.c.length));
+  if (x.n > b.length && (!m.length || bounds(m[0], x.n)[1] + L > b.length)) [b, bn] = text(await load("b/" + n), "b"), m = matches(bn, nds);
   if (m.length) return render(b, bounds(m[0], x.n), m, x.n);
-  const t = x.n ? b : s, ms = matches(s, nds);
+  const t = x.n ? b : s, ms = matches(sn, nds);
   return ms.length ? render(s, bounds(ms[0], s.length), ms, s.length) : render(t, [0, Math.min(100, t.length)], [], t.length);
 };
 const materialize = (r, from, to) => {

@@ -106,8 +106,9 @@ fn measure(n: usize, chars: usize, strict: bool) {
         // The brief aims at 12 KB; the exact-parity engine (tokenizer, phrases with skipped
         // positions, BM25 in f32, snippets) needs a little more, and the page of issue 14
         // (search while typing, multi-select facets, chips, sort, empty-result explanations)
-        // about 9 KB more; it counts in the gzip budget above like every other file.
-        assert!(js_raw < 26 * 1024, "search.js is {js_raw} bytes");
+        // about 9 KB more, and showing the first results before the facet shards load (issue
+        // 18) 1 KB more; it counts in the gzip budget above like every other file.
+        assert!(js_raw < 27 * 1024 + 512, "search.js is {js_raw} bytes");
     }
 }
 

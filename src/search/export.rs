@@ -35,9 +35,12 @@
 //! * `f/<k>.js`: facets of documents `k·FS … k·FS+FS−1`: `[[year, area, region,
 //!   [industries], [methods], [tags], date], …]`, the facets as indices into the
 //!   dictionaries in `meta.js`, `date` the document's `date_key` (`YYYYMMDD`, the key of
-//!   `sort=date`).
-//! * `d/<n>.js`: document `n`: `{u, t, e, y, s, h, n}` (url, title, enterprise, year,
-//!   summary, the first `SNIPPET_HEAD` characters of the body, body length in characters);
+//!   `sort=date`). Loaded for the candidates of a query before its results when filters or
+//!   `sort=date` need them, otherwise after the first results, for the facet counts.
+//! * `d/<n>.js`: document `n`: `{u, t, e, y, a, r, k, s, h, n}` (url, title, enterprise,
+//!   year, area, region, date key, summary, the first `SNIPPET_HEAD` characters of the body,
+//!   body length in characters): everything a result card shows, so that the first results
+//!   need no facet shard;
 //!   `b/<n>.js`: `{b}` the whole body, written when longer than the head and loaded only when
 //!   the snippet window is not inside the head.
 //!
@@ -442,12 +445,16 @@ fn write_documents(
             let body = first(f.text[4]);
             let len = body.chars().count();
             let head: String = body.chars().take(SNIPPET_HEAD).collect();
+            let one = |i: usize| facets[i].first().map_or("", String::as_str);
             let data = format!(
-                "{{\"u\":{},\"t\":{},\"e\":{},\"y\":{},\"s\":{},\"h\":{},\"n\":{}}}",
+                "{{\"u\":{},\"t\":{},\"e\":{},\"y\":{},\"a\":{},\"r\":{},\"k\":{},\"s\":{},\"h\":{},\"n\":{}}}",
                 json_str(&first(f.url)),
                 json_str(&first(f.text[0])),
                 json_str(&first(f.text[1])),
                 year,
+                json_str(one(1)),
+                json_str(one(2)),
+                date,
                 json_str(&first(f.text[2])),
                 json_str(&head),
                 len,
@@ -1009,9 +1016,10 @@ fn read_shard(out_dir: &Path, name: &str) -> Result<serde_json::Value, SearchErr
 /// The files (relative to `out_dir`, e.g. `t/12.js`) that `search.js` loads to answer a
 /// first `query` with `filters` and show its first `shown` results: `meta.js`, the buckets
 /// of the query's terms (and their separator flags for quoted phrases with separators), the
-/// postings files of its big terms (positions only for phrases), the facet shards of every
-/// document matching the query (for filtering and facet counts), and the document files of
-/// the results shown (with the full body when the snippet needs it). Used to measure the
+/// postings files of its big terms (positions only for phrases), with filters the facet
+/// shards of every document matching the query (without filters the first results show
+/// before the facet counts, which load after them), and the document files of the results
+/// shown (with the full body when the snippet needs it). Used to measure the
 /// payload of a query; the JS parity test checks it against what `search.js` loads.
 pub fn query_files(
     index: &SearchIndex,
@@ -1075,14 +1083,16 @@ pub fn query_files(
     }
     if !parsed.clauses.is_empty() || !filters.is_empty() {
         let searcher = index.searcher();
-        let all = index.matches(&searcher, &parsed, &Filters::default())?;
-        let candidates: Vec<u32> = if parsed.clauses.is_empty() {
-            (0..searcher.num_docs() as u32).collect()
-        } else {
-            all.iter().map(|m| m.ord).collect()
-        };
-        for ord in candidates {
-            files.insert(format!("f/{}.js", ord / fs));
+        if !filters.is_empty() {
+            let all = index.matches(&searcher, &parsed, &Filters::default())?;
+            let candidates: Vec<u32> = if parsed.clauses.is_empty() {
+                (0..searcher.num_docs() as u32).collect()
+            } else {
+                all.iter().map(|m| m.ord).collect()
+            };
+            for ord in candidates {
+                files.insert(format!("f/{}.js", ord / fs));
+            }
         }
         let shown_docs = index.matches(&searcher, &parsed, filters)?;
         let needles = parsed.needles();

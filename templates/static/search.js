@@ -225,41 +225,52 @@ const groups = filters => FACETS.map((f, i) => {
   const v = (filters || {})[f];
   return [i, (v === undefined || v === null ? [] : [].concat(v)).map(String).filter(x => x)];
 }).filter(x => x[1].length);
-/* → {hits: [{d, s}], total, counts, clauses, facet(d, i)}; sort "date": newest first (the
-   date key of export.rs), then score, then URL, as SearchIndex::search_sorted. counts[i]
-   follow the query and every facet's selection but facet i's own. */
-const run = api.run = async (q, filters = {}, sort) => {
-  await open();
-  const cs = parse(q), fl = groups(filters), fs = [], shards = [];
-  let cand = [];
-  if (cs.length) cand = await score(cs);
-  else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
+/* Facet rows of the candidates' shards: d → [year, area, region, [..], [..], [..], date]. */
+const facetRows = async cand => {
+  const fs = [], shards = [];
   for (const h of cand) shards[Math.floor(h.d / M.FS)] = 1;
   await Promise.all(shards.map(async (x, k) => { fs[k] = await load("f/" + k); }));
-  const row = d => fs[Math.floor(d / M.FS)][d % M.FS];
-  const values = (d, i) => {
-    const v = row(d)[i];
-    return (Array.isArray(v) ? v : v < 0 ? [] : [v]).map(x => M.facets[FACETS[i]][x]);
-  };
-  /* a row's facet: -1 (none), a value number or an array of them */
+  return d => fs[Math.floor(d / M.FS)][d % M.FS];
+};
+/* Candidates matching every facet group, and counts[i] following every group but facet i's
+   own. A row's facet is -1 (none), a value number or an array of them. */
+const tally = (cand, row, fl) => {
   const want = fl.map(([i, vs]) => [i, new Set(vs.map(v => M.facets[FACETS[i]].indexOf(v)))]);
   const has = (v, set) => typeof v === "number" ? set.has(v) : v.some(x => set.has(x));
   const tallies = FACETS.map(f => new Uint32Array(M.facets[f].length)), hits = [];
-  const tally = (v, t) => { if (typeof v === "number") { if (v >= 0) t[v]++; } else for (const x of v) t[x]++; };
+  const add = (v, t) => { if (typeof v === "number") { if (v >= 0) t[v]++; } else for (const x of v) t[x]++; };
   cand.forEach(h => {
     const r = row(h.d);
     let miss = -1, n = 0;
     for (const [i, set] of want) if (!has(r[i], set)) { miss = i; if (++n > 1) return; }
-    if (n === 0) { hits.push(h); for (let i = 0; i < FACETS.length; i++) tally(r[i], tallies[i]); } else tally(r[miss], tallies[miss]);
+    if (n === 0) { hits.push(h); for (let i = 0; i < FACETS.length; i++) add(r[i], tallies[i]); } else add(r[miss], tallies[miss]);
   });
   const counts = tallies.map((t, i) => {
     const m = {};
     t.forEach((n, x) => { if (n) m[M.facets[FACETS[i]][x]] = n; });
     return m;
   });
-  const date = d => row(d)[6] || 0;
-  hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || b.s - a.s || a.d - b.d : (a, b) => b.s - a.s || a.d - b.d);
-  return { hits, total: hits.length, counts, clauses: cs, facet: values, date };
+  return { hits, counts };
+};
+/* → {hits: [{d, s}], total, clauses, counts()}; sort "date": newest first (the date key of
+   export.rs), then score, then URL, as SearchIndex::search_sorted. counts() resolves to the
+   facet counts ([facet] → value → n, following the query and every facet's selection but
+   the facet's own); without filters or the date order the hits come without loading the
+   facet shards, and counts() loads them. */
+const run = api.run = async (q, filters = {}, sort) => {
+  await open();
+  const cs = parse(q), fl = groups(filters), byScore = (a, b) => b.s - a.s || a.d - b.d;
+  let cand = [];
+  if (cs.length) cand = await score(cs);
+  else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
+  if (!fl.length && sort !== "date") {
+    let later;
+    return { hits: cand.sort(byScore), total: cand.length, clauses: cs,
+      counts: () => later || (later = facetRows(cand).then(row => tally(cand, row, []).counts)) };
+  }
+  const row = await facetRows(cand), { hits, counts } = tally(cand, row, fl), date = d => row(d)[6] || 0;
+  hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore);
+  return { hits, total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
 };
 /* How many documents contain each clause of q on its own (no filters), and for a Chinese
    run found nowhere, its longest sub-strings that do occur: [{text, n, parts: [{text, n}]}]. */
@@ -334,8 +345,8 @@ const materialize = (r, from, to) => {
   const nds = [], seen = {};
   r.clauses.forEach(c => c.n.forEach(k => { const key = k.w + k.c.join(""); if (!seen[key]) { seen[key] = 1; nds.push(k); } }));
   return Promise.all(r.hits.slice(from, to).map(async h => {
-    const x = await load("d/" + h.d), one = i => r.facet(h.d, i)[0] || "";
-    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: one(1), region: one(2), date: r.date(h.d), score: h.s, snippet: await snippet(h.d, x, nds) };
+    const x = await load("d/" + h.d);
+    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: x.a, region: x.r, date: x.k, score: h.s, snippet: await snippet(h.d, x, nds) };
   }));
 };
 /* → [{url, title, enterprise, year, area, region, date, score, snippet}]; filters as in run,
@@ -459,10 +470,11 @@ const page = () => {
     r = res; shown = first.length;
     list.replaceChildren(...first.map(card));
     more.hidden = shown >= r.total;
-    renderFacets(r.counts);
     status.textContent = r.total ? `找到 ${r.total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
     help.hidden = true;
     if (!r.total) explainEmpty(my, fl);
+    const counts = await res.counts(); /* without filters, after the results are on screen */
+    if (my === seq) renderFacets(counts);
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait); };
   const typed = () => { if (input.value !== q) { q = input.value; later(); } };
@@ -489,7 +501,7 @@ const page = () => {
   });
   facets.addEventListener("click", e => {
     const f = e.target.getAttribute && e.target.getAttribute("data-more");
-    if (f && r) { expanded[f] = !expanded[f]; renderFacets(r.counts); }
+    if (f && r) { expanded[f] = !expanded[f]; r.counts().then(renderFacets); }
   });
   const dropAll = () => { FACETS.forEach(f => { sel[f] = []; }); search(); };
   chips.addEventListener("click", e => {

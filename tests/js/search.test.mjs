@@ -95,3 +95,25 @@ test("explain: per-word counts and the longest sub-phrases that occur, as the li
     assert.deepEqual(plain(await api.explain(c.q)), c.explain, `explain ${JSON.stringify(c.q)}`);
   }
 });
+
+test("facet counts: the first results load no facet shard; each count is the total that selecting the value alone gives", { skip }, async () => {
+  const FACETS = ["year", "area", "region", "industry", "method", "tag"];
+  const queries = [...new Set(JSON.parse(fs.readFileSync(expectedPath, "utf8"))
+    .filter((x) => x.hits && x.hits.length > 1 && !x.sort && !Object.values(x.filters).some((v) => v.length)).map((x) => x.q))].slice(0, 6);
+  assert.ok(queries.length >= 3, "unfiltered queries in the dump");
+  let checked = 0;
+  for (const q of queries) {
+    const { api, loaded } = engine();
+    const r = await api.run(q, {});
+    assert.ok(!loaded.some((f) => f.startsWith("f/")), `no facet shard before the results of ${q}`);
+    const counts = plain(await r.counts());
+    assert.ok(loaded.some((f) => f.startsWith("f/")), `counts() loads the facet shards for ${q}`);
+    for (const [i, f] of FACETS.entries()) {
+      for (const [v, n] of Object.entries(counts[i]).slice(0, 4)) {
+        assert.equal((await api.run(q, { [f]: v })).total, n, `${f}=${v} for ${q}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 20, `${checked} counts checked`);
+});

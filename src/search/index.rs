@@ -1,16 +1,17 @@
-//! The tantivy index: schema, building (one segment), opening and searching.
+//! The tantivy index: schema, building (segments per indexing thread), opening and searching.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::{Directory, MmapDirectory, RamDirectory};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexSettings, ReloadPolicy, Searcher,
-    SingleSegmentIndexWriter, TantivyDocument, Term, TERMINATED,
+    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    TantivyDocument, Term, TERMINATED,
 };
 
 use super::query::{parse_query, Clause, FieldKind, ParsedQuery};
@@ -22,9 +23,8 @@ use super::{date_key, Filters, Hit, SearchDoc, SearchError, Sort, BOOSTS, FACETS
 const MARKER: &str = "biaogan-search.json";
 /// Format version of the index (bump when the schema or the tokenizers change).
 pub(crate) const FORMAT: u32 = 3;
-/// Indexing memory budget: only sizes the writer's initial term table (the single-segment
-/// writer never flushes early).
-const WRITER_MEMORY: usize = 192 << 20;
+/// Indexing memory budget per thread: a thread's segment is written when it grows past this.
+const WRITER_MEMORY_PER_THREAD: usize = 64 << 20;
 
 /// Fields of the schema.
 #[derive(Clone, Debug)]
@@ -185,8 +185,8 @@ fn make_doc(f: &IndexFields, d: &SearchDoc, ord: u64) -> TantivyDocument {
     doc
 }
 
-/// (Re)creates the tantivy index for `docs` in `index_dir` (e.g. `.biaogan/index`), merged
-/// into one segment so that statistics are simple and results deterministic.
+/// (Re)creates the tantivy index for `docs` in `index_dir` (e.g. `.biaogan/index`). Its
+/// segments are never merged: scores, results and the export do not depend on them.
 ///
 /// The index is written into a temporary directory next to `index_dir` (`.index-build-…`),
 /// its marker last, and then swapped in whole ([`crate::fs::replace_dir`]): a process killed
@@ -264,7 +264,8 @@ fn url_ranks(docs: &[SearchDoc]) -> Result<Vec<u64>, SearchError> {
     Ok(ords)
 }
 
-/// Writes `docs` as one segment into `directory` (`path` names it in errors).
+/// Writes `docs` into `directory` (`path` names it in errors), in segments of at most
+/// [`INDEX_BATCH`] documents per indexing thread.
 fn write_index(
     docs: &[SearchDoc],
     ords: &[u64],
@@ -276,20 +277,36 @@ fn write_index(
     let fields = IndexFields::from_schema(&schema, path)?;
     let index = Index::create(directory, schema, IndexSettings::default()).map_err(terr(path))?;
     register_tokenizers(&index);
-    // One segment written on this thread: no document queue (the threaded writer copies
-    // up to 10,000 documents into its channel ahead of indexing, ~300 MB at 10,000 cases)
-    // and never a merge.
-    let mut writer: SingleSegmentIndexWriter =
-        SingleSegmentIndexWriter::new(index, WRITER_MEMORY).map_err(terr(path))?;
-    for (d, &ord) in docs.iter().zip(ords) {
-        if let Some(signal) = crate::cancel::signal() {
-            return Err(SearchError::Cancelled { signal });
+    // Indexing threads each write their own segments; a commit every INDEX_BATCH documents
+    // bounds the writer's queue (it would otherwise take up to 10,000 documents ahead of
+    // the indexing threads). No merges: every statistic tantivy scores with (document
+    // frequencies, field-norm totals) is summed over the segments, and the export numbers
+    // documents by URL rank, so the segments do not change a score or a byte of output.
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(index_threads(), WRITER_MEMORY_PER_THREAD * index_threads())
+        .map_err(terr(path))?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for batch in docs.chunks(INDEX_BATCH).zip(ords.chunks(INDEX_BATCH)) {
+        for (d, &ord) in batch.0.iter().zip(batch.1) {
+            if let Some(signal) = crate::cancel::signal() {
+                return Err(SearchError::Cancelled { signal });
+            }
+            writer
+                .add_document(make_doc(&fields, d, ord))
+                .map_err(terr(path))?;
         }
-        writer
-            .add_document(make_doc(&fields, d, ord))
-            .map_err(terr(path))?;
+        writer.commit().map_err(terr(path))?;
     }
-    writer.finalize().map_err(terr(path))
+    writer.wait_merging_threads().map_err(terr(path))?;
+    Ok(index)
+}
+
+/// Documents queued between two commits of the index writer.
+const INDEX_BATCH: usize = 1_000;
+
+/// Indexing threads: the machine's cores, at most 4.
+fn index_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// A matching document before it is turned into a [`Hit`].

@@ -2,7 +2,7 @@
 //! the published site, and related cases.
 //!
 //! Data flow: the site builder turns every public case into a [`SearchDoc`] (never any
-//! `private:` data) → [`build_index`] writes one tantivy index with a single segment →
+//! `private:` data) → [`build_index`] writes one tantivy index (in segments) →
 //! [`SearchIndex::search`] answers `biaogan search` and `serve`'s `/api/search`;
 //! [`export_static`] writes the same terms, postings (with positions), field norms and
 //! statistics as sharded script files under `public/search/`, which

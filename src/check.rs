@@ -371,33 +371,20 @@ pub fn resolve_link(page_url: &str, link: &str) -> Option<(String, Option<String
     if decoded.is_empty() {
         return Some((page_url.to_string(), fragment));
     }
-    let mut segments: Vec<&str> = if decoded.starts_with('/') {
-        Vec::new()
-    } else {
-        page_url.split('/').filter(|s| !s.is_empty()).collect()
+    let resolved = crate::site_path::resolve(page_url, &decoded)?;
+    let (path, directory) = match resolved.strip_suffix('/') {
+        Some(path) => (path, true),
+        None => (resolved.as_str(), false),
     };
-    let trailing_slash = decoded.ends_with('/')
-        || decoded.ends_with("/.")
-        || decoded.ends_with("/..")
-        || decoded == "."
-        || decoded == "..";
-    for part in decoded.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            other => segments.push(other),
-        }
-    }
-    let mut resolved = segments.join("/");
-    if resolved.ends_with("/index.html") {
-        resolved.truncate(resolved.len() - "index.html".len());
-    } else if resolved == "index.html" {
-        resolved.clear();
-    } else if trailing_slash && !resolved.is_empty() {
-        resolved.push('/');
-    }
+    let resolved = if let Some(dir) = path.strip_suffix("/index.html") {
+        format!("{dir}/")
+    } else if path == "index.html" {
+        String::new()
+    } else if directory {
+        format!("{path}/")
+    } else {
+        path.to_string()
+    };
     Some((resolved, fragment))
 }
 

@@ -112,23 +112,19 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 /// Joins a site-relative path written with `/` (as in URLs) onto `base`, refusing anything
-/// that could leave `base`: absolute paths, `..`, backslashes and drive prefixes.
+/// that could leave `base`: absolute paths, backslashes, drive prefixes and a `..` that climbs
+/// above `base`. `.` and `..` follow the one rule of [`crate::site_path`] (`a/../b` is `b`).
 pub fn join_relative(base: &Path, relative: &str) -> Option<PathBuf> {
     if relative.contains('\\') || relative.contains('\0') {
         return None;
     }
+    let normalized = crate::site_path::normalize(relative)?;
     let mut out = base.to_path_buf();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            part => {
-                let mut components = Path::new(part).components();
-                match (components.next(), components.next()) {
-                    (Some(Component::Normal(_)), None) => out.push(part),
-                    _ => return None,
-                }
-            }
+    for part in normalized.split('/').filter(|part| !part.is_empty()) {
+        let mut components = Path::new(part).components();
+        match (components.next(), components.next()) {
+            (Some(Component::Normal(_)), None) => out.push(part),
+            _ => return None,
         }
     }
     Some(out)
@@ -276,6 +272,10 @@ mod tests {
         );
         assert_eq!(join_relative(base, "../etc/passwd"), None);
         assert_eq!(join_relative(base, "a/../../b"), None);
+        assert_eq!(
+            join_relative(base, "a/./../b"),
+            Some(PathBuf::from("out/b"))
+        );
         assert_eq!(join_relative(base, "a\\..\\b"), None);
         assert_eq!(
             join_relative(base, "C:"),

@@ -664,11 +664,12 @@ fn bundle_assets(dir: &Path) -> Vec<String> {
 }
 
 /// Normalizes an alias to a site-relative directory path (`2023/old/`), refusing anything
-/// that could escape the output directory.
+/// that could escape the output directory. `.` and `..` follow the one rule of
+/// [`crate::site_path`]; a segment that still holds `..` (`...`, `a..b`) is refused, since
+/// some systems drop trailing dots from file names.
 pub fn normalize_alias(alias: &str) -> Option<String> {
     let trimmed = alias.trim();
     if trimmed.contains("://")
-        || trimmed.contains("..")
         || trimmed.contains('\\')
         || trimmed.contains('\0')
         || trimmed.contains('?')
@@ -676,11 +677,12 @@ pub fn normalize_alias(alias: &str) -> Option<String> {
     {
         return None;
     }
-    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    let normalized = crate::site_path::normalize(trimmed)?;
+    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
     if parts.is_empty()
         || parts
             .iter()
-            .any(|p| *p == "." || *p == ".." || p.contains(':') || p.contains('%'))
+            .any(|p| p.contains("..") || p.contains(':') || p.contains('%'))
     {
         return None;
     }
@@ -1040,6 +1042,12 @@ mod tests {
         assert_eq!(normalize_alias("2023/old").as_deref(), Some("2023/old/"));
         assert_eq!(normalize_alias("/old.html").as_deref(), Some("old.html"));
         assert_eq!(normalize_alias("/../x/"), None);
+        assert_eq!(normalize_alias("/2023/../../x/"), None);
+        assert_eq!(
+            normalize_alias("/2023/./old/../older/").as_deref(),
+            Some("2023/older/")
+        );
+        assert_eq!(normalize_alias("/x/.../y/"), None);
         assert_eq!(normalize_alias("https://x/"), None);
         assert_eq!(normalize_alias("a\\b"), None);
         assert_eq!(normalize_alias("/"), None);

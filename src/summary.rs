@@ -44,7 +44,7 @@ pub const PUBLIC_HEADERS: [&str; 8] = [
 pub const PRIVATE_HEADERS: [&str; 3] = ["联系人", "电话", "统一社会信用代码"];
 
 /// One line of the summary sheet: one case.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SummaryRow {
     /// 序号: the case's official number, else its position in the sheet (from 1).
     pub number: u32,
@@ -95,19 +95,7 @@ pub fn rows(site: &Site, year: u16, include_private: bool) -> Vec<SummaryRow> {
         .into_iter()
         .enumerate()
         .map(|(index, case)| {
-            let mut row = SummaryRow {
-                number: case
-                    .number
-                    .unwrap_or_else(|| u32::try_from(index + 1).unwrap_or(u32::MAX)),
-                region: name_of(&vocab, Kind::Regions, &case.region),
-                enterprise: case.enterprise.clone(),
-                title: case.title.clone(),
-                area: name_of(&vocab, Kind::Areas, &case.area),
-                industries: names_of(&vocab, Kind::Industries, &case.industries),
-                methods: names_of(&vocab, Kind::Methods, &case.methods),
-                status: case.status.clone().unwrap_or_default(),
-                ..SummaryRow::default()
-            };
+            let mut row = public_row(&vocab, case, index);
             if include_private {
                 if let Some(private) = &case.private {
                     row.contact = private.contact.clone().unwrap_or_default();
@@ -119,6 +107,24 @@ pub fn rows(site: &Site, year: u16, include_private: bool) -> Vec<SummaryRow> {
             row
         })
         .collect()
+}
+
+/// The public columns of `case`'s row, at 0-based `index` in the sheet (rows are ordered by
+/// region, then enterprise; the index numbers a case without a 序号).
+pub fn public_row(vocab: &Vocabulary, case: &Case, index: usize) -> SummaryRow {
+    SummaryRow {
+        number: case
+            .number
+            .unwrap_or_else(|| u32::try_from(index + 1).unwrap_or(u32::MAX)),
+        region: name_of(vocab, Kind::Regions, &case.region),
+        enterprise: case.enterprise.clone(),
+        title: case.title.clone(),
+        area: name_of(vocab, Kind::Areas, &case.area),
+        industries: names_of(vocab, Kind::Industries, &case.industries),
+        methods: names_of(vocab, Kind::Methods, &case.methods),
+        status: case.status.clone().unwrap_or_default(),
+        ..SummaryRow::default()
+    }
 }
 
 fn name_of(vocab: &Vocabulary, kind: Kind, id: &str) -> String {

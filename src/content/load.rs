@@ -92,16 +92,7 @@ pub fn load(
         diagnostics.extend(diags);
         cases.extend(case);
     }
-    cases.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then(
-                a.number
-                    .unwrap_or(u32::MAX)
-                    .cmp(&b.number.unwrap_or(u32::MAX)),
-            )
-            .then(a.slug.cmp(&b.slug))
-    });
+    cases.sort_by(Case::site_order);
 
     let mut collections = Vec::new();
     for year in inventory.years.iter().rev() {

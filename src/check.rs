@@ -74,7 +74,7 @@ fn point_at_key(
     key: &str,
     nested: bool,
 ) -> Diagnostic {
-    let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+    let Ok(text) = crate::fs::read_to_string(&root.join(&case.source)) else {
         return diagnostic;
     };
     let value_column = |line: &str| -> Option<usize> {
@@ -531,7 +531,7 @@ fn locate_link(
         return diagnostic;
     }
     if text.is_none() {
-        *text = std::fs::read_to_string(root.join(source)).ok();
+        *text = crate::fs::read_to_string(&root.join(source)).ok();
     }
     match text {
         Some(text) => diagnostic
@@ -575,7 +575,7 @@ fn check_placeholders(
         {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+        let Ok(text) = crate::fs::read_to_string(&root.join(&case.source)) else {
             continue;
         };
         let found: Vec<(usize, usize, usize)> = text

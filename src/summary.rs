@@ -213,7 +213,10 @@ pub fn csv_safe(text: &str) -> std::borrow::Cow<'_, str> {
 /// The sheet of `year` as CSV: UTF-8 with a byte-order mark (so that Excel shows the Chinese
 /// correctly), a header row, one line per row. Private columns only with `include_private`.
 pub fn write_csv(rows: &[SummaryRow], year: u16, include_private: bool) -> Result<Vec<u8>> {
-    let csv_error = |e: csv::Error| Error::Invalid(format!("cannot write the CSV summary: {e}"));
+    let csv_error = |e: csv::Error| Error::Summary {
+        format: "CSV",
+        message: e.to_string(),
+    };
     let years = profit_years(year, rows);
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -232,9 +235,10 @@ pub fn write_csv(rows: &[SummaryRow], year: u16, include_private: bool) -> Resul
             .collect();
         writer.write_record(&record).map_err(csv_error)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("cannot write the CSV summary: {}", e.error())))
+    writer.into_inner().map_err(|e| Error::Summary {
+        format: "CSV",
+        message: e.error().to_string(),
+    })
 }
 
 /// Name of the worksheet of `year`, e.g. `2023年汇总表`.
@@ -248,8 +252,9 @@ pub fn sheet_name(year: u16) -> String {
 /// (1 January of `year`) so that the same content gives the same bytes.
 pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| {
-        Error::Invalid(format!("cannot write the XLSX summary: {e}"))
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Summary {
+        format: "XLSX",
+        message: e.to_string(),
     };
     let headers = headers(year, rows, include_private);
     let years = profit_years(year, rows);
@@ -275,8 +280,7 @@ pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Resu
             .map_err(xlsx_error)?;
     }
     for (index, row) in rows.iter().enumerate() {
-        let line = u32::try_from(index + 1)
-            .map_err(|_| Error::Invalid("too many rows for one worksheet".to_string()))?;
+        let line = u32::try_from(index + 1).map_err(|_| Error::SheetTooLarge { what: "rows" })?;
         for (col, cell) in cells(row, &years, include_private).into_iter().enumerate() {
             let width = match &cell {
                 Cell::Text(value) => display_width(value),
@@ -312,8 +316,7 @@ pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Resu
 }
 
 fn column(index: usize) -> Result<u16> {
-    u16::try_from(index)
-        .map_err(|_| Error::Invalid("too many columns for one worksheet".to_string()))
+    u16::try_from(index).map_err(|_| Error::SheetTooLarge { what: "columns" })
 }
 
 /// Width of `text` in spreadsheet character units: CJK and full-width characters count two.

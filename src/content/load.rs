@@ -17,7 +17,7 @@ use crate::content::front_matter::{
 use crate::content::model::{
     Activity, Asset, Case, Collection, Page, Site, Workshop, WorkshopEntry,
 };
-use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Markdown, Rendered};
 use crate::slug::{is_valid_slug, Slugger};
 use crate::vocab::{Kind, Vocabulary};
@@ -199,10 +199,10 @@ pub fn load_case_file(
 fn walk(root: &Path, content: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Inventory> {
     let mut inventory = Inventory::default();
     if !content.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} has no {CONTENT_DIR}/ directory",
-            display_path(root)
-        )));
+        return Err(Error::NotASite {
+            root: root.to_path_buf(),
+            missing: "content/",
+        });
     }
     let mut years = std::collections::BTreeSet::new();
     for entry in walkdir::WalkDir::new(content)
@@ -291,7 +291,7 @@ fn slash_path(path: &Path) -> String {
 /// Reads a file as UTF-8, refusing huge files and reporting the line of the first bad byte.
 fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let rel = site_rel(root, path);
-    match std::fs::metadata(path) {
+    match crate::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             diagnostics.push(
                 Diagnostic::error(
@@ -311,18 +311,18 @@ fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> O
             diagnostics.push(Diagnostic::error(
                 "io",
                 &rel,
-                format!("cannot read file: {e}"),
+                format!("cannot read file: {}", e.cause()),
             ));
             return None;
         }
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(
                 "io",
                 &rel,
-                format!("cannot read file: {e}"),
+                format!("cannot read file: {}", e.cause()),
             ));
             return None;
         }

@@ -102,7 +102,9 @@ impl Reconcile {
         let result = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
-            .map_err(|error| Error::Invalid(format!("cannot start a build thread: {error}")))
+            .map_err(|error| Error::Thread {
+                message: error.to_string(),
+            })
             .and_then(|pool| {
                 pool.install(|| {
                     build_model_in_memory(

@@ -105,7 +105,7 @@ const SEARCH_CACHE_FILE: &str = "search.bin";
 
 impl SearchCache {
     fn load(cache: &Path, key: Key) -> Option<SearchCache> {
-        let bytes = std::fs::read(cache.join(SEARCH_CACHE_FILE)).ok()?;
+        let bytes = crate::fs::read(&cache.join(SEARCH_CACHE_FILE)).ok()?;
         let cached: SearchCache = bincode::deserialize(&bytes).ok()?;
         (cached.key == key).then_some(cached)
     }
@@ -113,7 +113,7 @@ impl SearchCache {
     /// Forgets the record before the index is rebuilt, so that a build interrupted halfway
     /// never leaves a record that does not match the index.
     fn remove(cache: &Path) {
-        let _ = std::fs::remove_file(cache.join(SEARCH_CACHE_FILE));
+        let _ = crate::fs::remove_file(&cache.join(SEARCH_CACHE_FILE));
     }
 
     fn save(&self, cache: &Path) {
@@ -271,14 +271,7 @@ impl Staging {
                 });
             }
             let marked = out.join(OUTPUT_MARKER).is_file();
-            let empty = std::fs::read_dir(out)
-                .map_err(|source| Error::Io {
-                    action: "read directory",
-                    path: out.to_path_buf(),
-                    source,
-                })?
-                .next()
-                .is_none();
+            let empty = crate::fs::read_dir(out)?.is_none_or(|entries| entries.is_empty());
             if !marked && !empty {
                 return Err(Error::Output {
                     path: out.to_path_buf(),
@@ -316,7 +309,7 @@ impl Staging {
         };
         let staged = dir.keep();
         crate::fs::replace_dir(&staged, &self.out).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(&staged);
+            let _ = crate::fs::remove_dir_all(&staged);
         })
     }
 }

@@ -83,13 +83,19 @@ impl Write for Fingerprinter {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path` through a temporary file with a name of its own, so a crash never
+/// leaves half a file and threads storing the same entry never share a temporary file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.persist(path).map_err(|e| e.error)?;
+    crate::fs::create_dir_all(dir)?;
+    let io = |source| crate::error::Error::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
 
@@ -121,7 +127,7 @@ impl MarkdownCache {
             .unwrap_or_else(|p| p.into_inner())
             .insert(key);
         let path = self.path(key);
-        if let Some(rendered) = std::fs::read(&path)
+        if let Some(rendered) = crate::fs::read(&path)
             .ok()
             .and_then(|bytes| bincode::deserialize::<Rendered>(&bytes).ok())
         {
@@ -138,10 +144,10 @@ impl MarkdownCache {
     /// Removes the entries this build did not use (edited or deleted bodies).
     pub fn prune(&self) {
         let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+        let Ok(Some(entries)) = crate::fs::read_dir(&self.dir) else {
             return;
         };
-        for entry in entries.flatten() {
+        for entry in entries {
             let name = entry.file_name();
             let keep = name
                 .to_str()
@@ -149,7 +155,7 @@ impl MarkdownCache {
                 .and_then(|hex| Key::from_str_radix(hex, 16).ok())
                 .is_some_and(|key| used.contains(&key));
             if !keep {
-                let _ = std::fs::remove_file(entry.path());
+                let _ = crate::fs::remove_file(&entry.path());
             }
         }
     }
@@ -177,7 +183,7 @@ const MANIFEST_FILE: &str = "output.bin";
 impl OutputManifest {
     /// The manifest in `cache`, if it describes the output directory `out`.
     pub fn load(cache: &Path, out: &Path) -> Option<OutputManifest> {
-        let bytes = std::fs::read(cache.join(MANIFEST_FILE)).ok()?;
+        let bytes = crate::fs::read(&cache.join(MANIFEST_FILE)).ok()?;
         let manifest: OutputManifest = bincode::deserialize(&bytes).ok()?;
         (manifest.out == out).then_some(manifest)
     }
@@ -192,7 +198,7 @@ impl OutputManifest {
 
     /// Forgets the manifest, before the output it describes is replaced.
     pub fn remove(cache: &Path) {
-        let _ = std::fs::remove_file(cache.join(MANIFEST_FILE));
+        let _ = crate::fs::remove_file(&cache.join(MANIFEST_FILE));
     }
 }
 

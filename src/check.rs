@@ -74,7 +74,7 @@ fn point_at_key(
     key: &str,
     nested: bool,
 ) -> Diagnostic {
-    let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+    let Ok(text) = crate::fs::read_to_string(&root.join(&case.source)) else {
         return diagnostic;
     };
     let value_column = |line: &str| -> Option<usize> {
@@ -371,33 +371,20 @@ pub fn resolve_link(page_url: &str, link: &str) -> Option<(String, Option<String
     if decoded.is_empty() {
         return Some((page_url.to_string(), fragment));
     }
-    let mut segments: Vec<&str> = if decoded.starts_with('/') {
-        Vec::new()
-    } else {
-        page_url.split('/').filter(|s| !s.is_empty()).collect()
+    let resolved = crate::site_path::resolve(page_url, &decoded)?;
+    let (path, directory) = match resolved.strip_suffix('/') {
+        Some(path) => (path, true),
+        None => (resolved.as_str(), false),
     };
-    let trailing_slash = decoded.ends_with('/')
-        || decoded.ends_with("/.")
-        || decoded.ends_with("/..")
-        || decoded == "."
-        || decoded == "..";
-    for part in decoded.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                segments.pop()?;
-            }
-            other => segments.push(other),
-        }
-    }
-    let mut resolved = segments.join("/");
-    if resolved.ends_with("/index.html") {
-        resolved.truncate(resolved.len() - "index.html".len());
-    } else if resolved == "index.html" {
-        resolved.clear();
-    } else if trailing_slash && !resolved.is_empty() {
-        resolved.push('/');
-    }
+    let resolved = if let Some(dir) = path.strip_suffix("/index.html") {
+        format!("{dir}/")
+    } else if path == "index.html" {
+        String::new()
+    } else if directory {
+        format!("{path}/")
+    } else {
+        path.to_string()
+    };
     Some((resolved, fragment))
 }
 
@@ -544,7 +531,7 @@ fn locate_link(
         return diagnostic;
     }
     if text.is_none() {
-        *text = std::fs::read_to_string(root.join(source)).ok();
+        *text = crate::fs::read_to_string(&root.join(source)).ok();
     }
     match text {
         Some(text) => diagnostic
@@ -588,7 +575,7 @@ fn check_placeholders(
         {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join(&case.source)) else {
+        let Ok(text) = crate::fs::read_to_string(&root.join(&case.source)) else {
             continue;
         };
         let found: Vec<(usize, usize, usize)> = text

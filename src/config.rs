@@ -111,10 +111,10 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig> {
         let path = root.join(CONFIG_FILE);
         if !path.is_file() {
-            return Err(Error::Invalid(format!(
-                "no {CONFIG_FILE} in {}: this is not a biaogan site (create one with `biaogan init DIR`)",
-                crate::error::display_path(root)
-            )));
+            return Err(Error::NotASite {
+                root: root.to_path_buf(),
+                missing: CONFIG_FILE,
+            });
         }
         let bytes = crate::fs::read(&path)?;
         let text = String::from_utf8(bytes).map_err(|e| {

@@ -224,9 +224,71 @@ pub enum Error {
     /// converted on the search side so that this module depends on no stage).
     #[error(transparent)]
     Search(Box<dyn std::error::Error + Send + Sync>),
-    /// The site configuration or the command's options are invalid.
+    /// The command's options are invalid.
     #[error("{0}")]
     Invalid(String),
+    /// The directory is not a biaogan site: `missing` (`site.yaml` or `content/`) is not in
+    /// `root`.
+    #[error("{}", not_a_site(.root, .missing))]
+    NotASite {
+        /// The site directory given.
+        root: PathBuf,
+        /// What it lacks: [`crate::config::CONFIG_FILE`] or `content/`.
+        missing: &'static str,
+    },
+    /// A file or folder a command creates is already there; nothing was written over it.
+    #[error("{} already exists; nothing was {outcome}", display_path(.path))]
+    Exists {
+        /// The existing file or folder.
+        path: PathBuf,
+        /// What was not done: "overwritten" (one file) or "written" (nothing at all).
+        outcome: &'static str,
+    },
+    /// A sheet to import has no usable content: unknown format, text that is not UTF-8 or
+    /// GB18030, a malformed CSV record, no header row.
+    #[error("{}: {message}", display_path(.path))]
+    Sheet {
+        /// The sheet file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A workbook to import (or one of its worksheets) cannot be read.
+    #[error("cannot read {}{}: {message}", .worksheet.as_ref().map(|w| format!("worksheet `{w}` of ")).unwrap_or_default(), display_path(.path))]
+    SheetUnreadable {
+        /// The workbook file.
+        path: PathBuf,
+        /// The worksheet, when the workbook opened but one of its sheets did not.
+        worksheet: Option<String>,
+        /// The spreadsheet reader's message.
+        message: String,
+    },
+    /// Writing a summary sheet (`CSV` or `XLSX`) failed.
+    #[error("cannot write the {format} summary: {message}")]
+    Summary {
+        /// `CSV` or `XLSX`.
+        format: &'static str,
+        /// The writer's message.
+        message: String,
+    },
+    /// A summary worksheet would exceed the format's limit of `rows` or `columns`.
+    #[error("too many {what} for one worksheet")]
+    SheetTooLarge {
+        /// `rows` or `columns`.
+        what: &'static str,
+    },
+    /// A build thread could not be started.
+    #[error("cannot start a build thread: {message}")]
+    Thread {
+        /// The system's message.
+        message: String,
+    },
+    /// A build thread panicked: a bug in biaogan.
+    #[error("the build stopped unexpectedly ({message}); this is a bug in biaogan")]
+    Crashed {
+        /// What the thread reported.
+        message: String,
+    },
     /// Another process is writing the site (it holds the lock file `path`).
     #[error("{holder} is writing this site (lock {}){}; try again when it has finished", display_path(.path), if *.waited_secs > 0 { format!(", still after waiting {}s", .waited_secs) } else { String::new() })]
     Locked {
@@ -243,6 +305,29 @@ pub enum Error {
         /// The signal number (2 for SIGINT, 15 for SIGTERM).
         signal: i32,
     },
+}
+
+impl Error {
+    /// The operating system's error behind an I/O failure, or the whole message of any other
+    /// error: for a diagnostic that names the file already.
+    pub fn cause(&self) -> String {
+        match self {
+            Error::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The message of [`Error::NotASite`].
+fn not_a_site(root: &Path, missing: &str) -> String {
+    if missing.ends_with('/') {
+        format!("{} has no {missing} directory", display_path(root))
+    } else {
+        format!(
+            "no {missing} in {}: this is not a biaogan site (create one with `biaogan init DIR`)",
+            display_path(root)
+        )
+    }
 }
 
 /// Orders diagnostics the one way every command reports them: errors first, then by file and
@@ -290,6 +375,72 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The precise variants that replaced `Invalid(String)` print what it printed.
+    #[test]
+    fn precise_errors_keep_their_messages() {
+        let site = Path::new("some/site");
+        let messages = [
+            (
+                Error::NotASite {
+                    root: site.to_path_buf(),
+                    missing: "site.yaml",
+                },
+                "no site.yaml in some/site: this is not a biaogan site (create one with `biaogan init DIR`)",
+            ),
+            (
+                Error::NotASite {
+                    root: site.to_path_buf(),
+                    missing: "content/",
+                },
+                "some/site has no content/ directory",
+            ),
+            (
+                Error::Exists {
+                    path: site.join("site.yaml"),
+                    outcome: "written",
+                },
+                "some/site/site.yaml already exists; nothing was written",
+            ),
+            (
+                Error::Sheet {
+                    path: site.join("a.csv"),
+                    message: "no header row".to_string(),
+                },
+                "some/site/a.csv: no header row",
+            ),
+            (
+                Error::SheetUnreadable {
+                    path: site.join("a.xlsx"),
+                    worksheet: Some("表1".to_string()),
+                    message: "bad".to_string(),
+                },
+                "cannot read worksheet `表1` of some/site/a.xlsx: bad",
+            ),
+            (
+                Error::SheetUnreadable {
+                    path: site.join("a.xlsx"),
+                    worksheet: None,
+                    message: "bad".to_string(),
+                },
+                "cannot read some/site/a.xlsx: bad",
+            ),
+            (
+                Error::Summary {
+                    format: "CSV",
+                    message: "full".to_string(),
+                },
+                "cannot write the CSV summary: full",
+            ),
+            (
+                Error::SheetTooLarge { what: "rows" },
+                "too many rows for one worksheet",
+            ),
+        ];
+        for (error, message) in messages {
+            assert_eq!(error.to_string(), message);
+        }
+    }
 
     #[test]
     fn span_to_bytes_counts_characters() {

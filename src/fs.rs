@@ -11,13 +11,66 @@ use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
+/// The error of `action` on `path`, for `map_err`.
+fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Io {
+        action,
+        path,
+        source,
+    }
+}
+
 /// Reads a whole file as bytes.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|source| Error::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })
+    fs::read(path).map_err(io("read", path))
+}
+
+/// Reads a whole file as bytes; `None` when it does not exist.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(io("read", path)(source)),
+    }
+}
+
+/// Reads a whole file as UTF-8 text.
+pub fn read_to_string(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(io("read", path))
+}
+
+/// The metadata of a file or directory (following symbolic links).
+pub fn metadata(path: &Path) -> Result<fs::Metadata> {
+    fs::metadata(path).map_err(io("read", path))
+}
+
+/// The entries of a directory, in the order the system lists them; `None` when it does not
+/// exist.
+pub fn read_dir(path: &Path) -> Result<Option<Vec<fs::DirEntry>>> {
+    match fs::read_dir(path) {
+        Ok(entries) => entries
+            .collect::<std::io::Result<Vec<_>>>()
+            .map(Some)
+            .map_err(io("read directory", path)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(io("read directory", path)(source)),
+    }
+}
+
+/// Removes a file.
+pub fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).map_err(io("remove", path))
+}
+
+/// Removes an empty directory.
+pub fn remove_dir(path: &Path) -> Result<()> {
+    fs::remove_dir(path).map_err(io("remove", path))
+}
+
+/// Removes a directory and everything in it.
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    fs::remove_dir_all(path).map_err(io("remove", path))
 }
 
 /// Creates a directory and its parents.
@@ -39,6 +92,56 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Writes a new file, refusing to overwrite ([`Error::Exists`]). Atomic: the bytes go to a
+/// temporary file in the same folder, which is then moved to `path` only if nothing is there
+/// (a reader never sees half a file, and a file created meanwhile is not replaced).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let exists = || Error::Exists {
+        path: path.to_path_buf(),
+        outcome: "overwritten",
+    };
+    if path.exists() {
+        return Err(exists());
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    create_dir_all(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".biaogan-new-");
+    #[cfg(unix)]
+    {
+        // Like any new file (the umask applies), not the temporary file's private 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(parent)
+        .map_err(io("create a temporary file for", path))?;
+    std::io::Write::write_all(&mut temp, bytes).map_err(io("write", path))?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(_) if path.exists() => Err(exists()),
+        // A file system that can neither rename without replacing nor hard-link (some USB
+        // sticks): write in place, still refusing an existing file.
+        Err(_) => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        exists()
+                    } else {
+                        io("write", path)(e)
+                    }
+                })?;
+            std::io::Write::write_all(&mut file, bytes).map_err(io("write", path))
+        }
+    }
 }
 
 /// Replaces a file atomically: writes a temporary file next to it (`.<name>.<pid>.tmp`), then
@@ -112,23 +215,19 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 /// Joins a site-relative path written with `/` (as in URLs) onto `base`, refusing anything
-/// that could leave `base`: absolute paths, `..`, backslashes and drive prefixes.
+/// that could leave `base`: absolute paths, backslashes, drive prefixes and a `..` that climbs
+/// above `base`. `.` and `..` follow the one rule of [`crate::site_path`] (`a/../b` is `b`).
 pub fn join_relative(base: &Path, relative: &str) -> Option<PathBuf> {
     if relative.contains('\\') || relative.contains('\0') {
         return None;
     }
+    let normalized = crate::site_path::normalize(relative)?;
     let mut out = base.to_path_buf();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            part => {
-                let mut components = Path::new(part).components();
-                match (components.next(), components.next()) {
-                    (Some(Component::Normal(_)), None) => out.push(part),
-                    _ => return None,
-                }
-            }
+    for part in normalized.split('/').filter(|part| !part.is_empty()) {
+        let mut components = Path::new(part).components();
+        match (components.next(), components.next()) {
+            (Some(Component::Normal(_)), None) => out.push(part),
+            _ => return None,
         }
     }
     Some(out)
@@ -264,6 +363,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn missing_files_and_directories_are_none_and_errors_name_the_path() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let missing = dir.path().join("missing");
+        assert!(matches!(read_optional(&missing), Ok(None)));
+        assert!(matches!(read_dir(&missing), Ok(None)));
+        let error = read_to_string(&missing).err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.starts_with("cannot read ") && e.contains("missing")));
+        let file = dir.path().join("a").join("new.txt");
+        assert!(write_new(&file, b"one").is_ok());
+        assert!(matches!(read_optional(&file), Ok(Some(bytes)) if bytes == b"one"));
+        assert!(matches!(
+            write_new(&file, b"two"),
+            Err(Error::Exists {
+                outcome: "overwritten",
+                ..
+            })
+        ));
+        assert!(matches!(read_dir(&dir.path().join("a")), Ok(Some(entries)) if entries.len() == 1));
+    }
+
+    #[test]
     fn join_relative_refuses_escapes() {
         let base = Path::new("out");
         assert_eq!(
@@ -276,6 +396,10 @@ mod tests {
         );
         assert_eq!(join_relative(base, "../etc/passwd"), None);
         assert_eq!(join_relative(base, "a/../../b"), None);
+        assert_eq!(
+            join_relative(base, "a/./../b"),
+            Some(PathBuf::from("out/b"))
+        );
         assert_eq!(join_relative(base, "a\\..\\b"), None);
         assert_eq!(
             join_relative(base, "C:"),

@@ -88,6 +88,8 @@ impl SiteLock {
         if let Some(dir) = path.parent() {
             crate::fs::create_dir_all(dir)?;
         }
+        // The lock needs the open file itself (`flock` holds while it is open), not its
+        // contents: this one open stays local.
         let mut file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -174,18 +176,18 @@ impl SiteLock {
             root.join(".biaogan"),
             root.join(".biaogan").join("serve-index"),
         ] {
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                candidates.extend(entries.flatten().map(|e| e.path()));
+            if let Ok(Some(entries)) = crate::fs::read_dir(&dir) {
+                candidates.extend(entries.iter().map(|e| e.path()));
             }
         }
         // The record of published URLs is replaced through `.published-urls.txt.<pid>.tmp`.
-        if let Ok(entries) = std::fs::read_dir(root) {
-            for entry in entries.flatten() {
+        if let Ok(Some(entries)) = crate::fs::read_dir(root) {
+            for entry in entries {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 if name.starts_with(".published-urls.txt.") && name.ends_with(".tmp") {
                     let path = entry.path();
-                    if std::fs::remove_file(&path).is_ok() {
+                    if crate::fs::remove_file(&path).is_ok() {
                         self.notes.push(format!(
                             "removed {}, left by a biaogan that was stopped before it finished",
                             display_path(&path)
@@ -202,7 +204,7 @@ impl SiteLock {
             if !ours || !path.is_dir() {
                 continue;
             }
-            let what = match std::fs::remove_dir_all(&path) {
+            let what = match crate::fs::remove_dir_all(&path) {
                 Ok(()) => "removed",
                 Err(_) => "could not remove",
             };
@@ -225,7 +227,7 @@ impl Drop for SiteLock {
 
 /// The holder named in the lock file at `path`, for messages.
 fn holder(path: &Path) -> String {
-    std::fs::read_to_string(path)
+    crate::fs::read_to_string(path)
         .ok()
         .and_then(|text| text.lines().next().map(str::to_string))
         .filter(|line| line.starts_with("biaogan "))

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::{normalize_alias, Case, Site};
-use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::error::{display_path, Diagnostic, Result};
 
 /// Name of the record, in the site directory.
 pub const PUBLISHED_URLS_FILE: &str = "published-urls.txt";
@@ -112,18 +112,9 @@ pub fn parse(text: &str) -> (Record, Vec<Diagnostic>) {
 /// not UTF-8 is a `url-record` diagnostic; other read failures are errors.
 pub fn load(root: &Path) -> Result<(Option<Record>, Vec<Diagnostic>)> {
     let path = record_path(root);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((None, Vec::new()))
-        }
-        Err(source) => {
-            return Err(Error::Io {
-                action: "read",
-                path,
-                source,
-            })
-        }
+    let bytes = match crate::fs::read_optional(&path)? {
+        Some(bytes) => bytes,
+        None => return Ok((None, Vec::new())),
     };
     match String::from_utf8(bytes) {
         Ok(text) => {

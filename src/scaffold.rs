@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::front_matter::Private;
-use crate::error::{display_path, Error, Result};
+use crate::error::{Error, Result};
 
 /// The standard sections of a write-up, in order.
 pub const SECTIONS: [&str; 5] = ["企业概况", "背景与问题", "主要做法", "实施效果", "推广价值"];
@@ -161,63 +161,9 @@ fn section_hint(section: &str) -> &'static str {
     }
 }
 
-/// Writes `text` to a new file, refusing to overwrite. Atomic: the text goes to a temporary
-/// file in the same folder, which is then moved to `path` only if nothing is there (a reader
-/// never sees half a file, and a file created meanwhile is not replaced).
+/// Writes `text` to a new file, refusing to overwrite ([`crate::fs::write_new`]).
 pub fn create_new(path: &Path, text: &str) -> Result<()> {
-    let exists = || {
-        Error::Invalid(format!(
-            "{} already exists; nothing was overwritten",
-            display_path(path)
-        ))
-    };
-    if path.exists() {
-        return Err(exists());
-    }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    crate::fs::create_dir_all(parent)?;
-    let io = |action: &'static str| {
-        move |source| Error::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".biaogan-new-");
-    #[cfg(unix)]
-    {
-        // Like any new file (the umask applies), not the temporary file's private 0600.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder
-        .tempfile_in(parent)
-        .map_err(io("create a temporary file for"))?;
-    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(io("write"))?;
-    match temp.persist_noclobber(path) {
-        Ok(_) => Ok(()),
-        Err(_) if path.exists() => Err(exists()),
-        // A file system that can neither rename without replacing nor hard-link (some USB
-        // sticks): write in place, still refusing an existing file.
-        Err(_) => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .map_err(|e| {
-                    if e.kind() == std::io::ErrorKind::AlreadyExists {
-                        exists()
-                    } else {
-                        io("write")(e)
-                    }
-                })?;
-            std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io("write"))
-        }
-    }
+    crate::fs::write_new(path, text.as_bytes())
 }
 
 /// Writes a new case for `fields` under `root/content/<year>/<enterprise>/index.md`.
@@ -242,10 +188,10 @@ pub fn new_case(root: &Path, fields: &CaseFields) -> Result<PathBuf> {
 pub fn init_site(dir: &Path, year: u16) -> Result<Vec<PathBuf>> {
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
-            return Err(Error::Invalid(format!(
-                "{} already exists; nothing was written",
-                display_path(&dir.join(existing))
-            )));
+            return Err(Error::Exists {
+                path: dir.join(existing),
+                outcome: "written",
+            });
         }
     }
     let mut written = Vec::new();

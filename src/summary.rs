@@ -44,7 +44,7 @@ pub const PUBLIC_HEADERS: [&str; 8] = [
 pub const PRIVATE_HEADERS: [&str; 3] = ["联系人", "电话", "统一社会信用代码"];
 
 /// One line of the summary sheet: one case.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SummaryRow {
     /// 序号: the case's official number, else its position in the sheet (from 1).
     pub number: u32,
@@ -95,19 +95,7 @@ pub fn rows(site: &Site, year: u16, include_private: bool) -> Vec<SummaryRow> {
         .into_iter()
         .enumerate()
         .map(|(index, case)| {
-            let mut row = SummaryRow {
-                number: case
-                    .number
-                    .unwrap_or_else(|| u32::try_from(index + 1).unwrap_or(u32::MAX)),
-                region: name_of(&vocab, Kind::Regions, &case.region),
-                enterprise: case.enterprise.clone(),
-                title: case.title.clone(),
-                area: name_of(&vocab, Kind::Areas, &case.area),
-                industries: names_of(&vocab, Kind::Industries, &case.industries),
-                methods: names_of(&vocab, Kind::Methods, &case.methods),
-                status: case.status.clone().unwrap_or_default(),
-                ..SummaryRow::default()
-            };
+            let mut row = public_row(&vocab, case, index);
             if include_private {
                 if let Some(private) = &case.private {
                     row.contact = private.contact.clone().unwrap_or_default();
@@ -119,6 +107,24 @@ pub fn rows(site: &Site, year: u16, include_private: bool) -> Vec<SummaryRow> {
             row
         })
         .collect()
+}
+
+/// The public columns of `case`'s row, at 0-based `index` in the sheet (rows are ordered by
+/// region, then enterprise; the index numbers a case without a 序号).
+pub fn public_row(vocab: &Vocabulary, case: &Case, index: usize) -> SummaryRow {
+    SummaryRow {
+        number: case
+            .number
+            .unwrap_or_else(|| u32::try_from(index + 1).unwrap_or(u32::MAX)),
+        region: name_of(vocab, Kind::Regions, &case.region),
+        enterprise: case.enterprise.clone(),
+        title: case.title.clone(),
+        area: name_of(vocab, Kind::Areas, &case.area),
+        industries: names_of(vocab, Kind::Industries, &case.industries),
+        methods: names_of(vocab, Kind::Methods, &case.methods),
+        status: case.status.clone().unwrap_or_default(),
+        ..SummaryRow::default()
+    }
 }
 
 fn name_of(vocab: &Vocabulary, kind: Kind, id: &str) -> String {
@@ -207,7 +213,10 @@ pub fn csv_safe(text: &str) -> std::borrow::Cow<'_, str> {
 /// The sheet of `year` as CSV: UTF-8 with a byte-order mark (so that Excel shows the Chinese
 /// correctly), a header row, one line per row. Private columns only with `include_private`.
 pub fn write_csv(rows: &[SummaryRow], year: u16, include_private: bool) -> Result<Vec<u8>> {
-    let csv_error = |e: csv::Error| Error::Invalid(format!("cannot write the CSV summary: {e}"));
+    let csv_error = |e: csv::Error| Error::Summary {
+        format: "CSV",
+        message: e.to_string(),
+    };
     let years = profit_years(year, rows);
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -226,9 +235,10 @@ pub fn write_csv(rows: &[SummaryRow], year: u16, include_private: bool) -> Resul
             .collect();
         writer.write_record(&record).map_err(csv_error)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("cannot write the CSV summary: {}", e.error())))
+    writer.into_inner().map_err(|e| Error::Summary {
+        format: "CSV",
+        message: e.error().to_string(),
+    })
 }
 
 /// Name of the worksheet of `year`, e.g. `2023年汇总表`.
@@ -242,8 +252,9 @@ pub fn sheet_name(year: u16) -> String {
 /// (1 January of `year`) so that the same content gives the same bytes.
 pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| {
-        Error::Invalid(format!("cannot write the XLSX summary: {e}"))
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Summary {
+        format: "XLSX",
+        message: e.to_string(),
     };
     let headers = headers(year, rows, include_private);
     let years = profit_years(year, rows);
@@ -269,8 +280,7 @@ pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Resu
             .map_err(xlsx_error)?;
     }
     for (index, row) in rows.iter().enumerate() {
-        let line = u32::try_from(index + 1)
-            .map_err(|_| Error::Invalid("too many rows for one worksheet".to_string()))?;
+        let line = u32::try_from(index + 1).map_err(|_| Error::SheetTooLarge { what: "rows" })?;
         for (col, cell) in cells(row, &years, include_private).into_iter().enumerate() {
             let width = match &cell {
                 Cell::Text(value) => display_width(value),
@@ -306,8 +316,7 @@ pub fn write_xlsx(rows: &[SummaryRow], year: u16, include_private: bool) -> Resu
 }
 
 fn column(index: usize) -> Result<u16> {
-    u16::try_from(index)
-        .map_err(|_| Error::Invalid("too many columns for one worksheet".to_string()))
+    u16::try_from(index).map_err(|_| Error::SheetTooLarge { what: "columns" })
 }
 
 /// Width of `text` in spreadsheet character units: CJK and full-width characters count two.

@@ -13,7 +13,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "lower",
         &[
-            "error", "suggest", "escape", "slug", "yaml", "fs", "cancel", "lock", "vocab",
+            "error",
+            "suggest",
+            "escape",
+            "slug",
+            "yaml",
+            "site_path",
+            "fs",
+            "cancel",
+            "lock",
+            "vocab",
         ],
     ),
     ("input", &["config", "markdown", "content", "scaffold"]),

@@ -1,7 +1,9 @@
 //! Property tests of the path and name functions user input flows through:
-//! `check::resolve_link`, `content::normalize_alias`, `fs::join_relative` and
-//! `slug::Slugger`. Properties: never panic; nothing accepted can leave its base directory;
-//! aliases never carry `..`, backslashes, NUL or a scheme; slugs are valid or empty.
+//! `site_path` (the one `.`/`..` rule), `check::resolve_link`, `content::normalize_alias`,
+//! `fs::join_relative` and `slug::Slugger`. Properties: never panic; `site_path` agrees with
+//! a model of its rule and the callers agree with `site_path`; nothing accepted can leave its
+//! base directory; aliases never carry `..`, backslashes, NUL or a scheme; slugs are valid or
+//! empty.
 //!
 //! 256 cases per property by default; `PROPTEST_CASES=100000` for a long run.
 
@@ -13,6 +15,7 @@ use std::path::{Component, Path};
 use biaogan::check::resolve_link;
 use biaogan::content::normalize_alias;
 use biaogan::fs::join_relative;
+use biaogan::site_path;
 use biaogan::slug::{is_valid_slug, Slugger};
 use proptest::prelude::*;
 
@@ -63,7 +66,82 @@ fn only_normal_components(path: &Path) -> bool {
     })
 }
 
+/// The `..` rule written out plainly: the depth below the root after each segment; a path is
+/// refused as soon as the depth would go below zero.
+fn climbs_above_the_root(path: &str) -> bool {
+    let mut depth: usize = 0;
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
 proptest! {
+    #[test]
+    fn site_path_refuses_exactly_the_climbs_above_the_root(path in path_like()) {
+        let normalized = site_path::normalize(&path);
+        prop_assert_eq!(normalized.is_none(), climbs_above_the_root(&path), "{:?} -> {:?}", path, normalized);
+        if let Some(normalized) = normalized {
+            prop_assert!(!normalized.starts_with('/'), "{normalized:?}");
+            let body = normalized.strip_suffix('/').unwrap_or(&normalized);
+            if !body.is_empty() {
+                for segment in body.split('/') {
+                    prop_assert!(!matches!(segment, "" | "." | ".."), "{path:?} -> {normalized:?}");
+                }
+            }
+            // Normalizing twice changes nothing.
+            prop_assert_eq!(site_path::normalize(&normalized), Some(normalized.clone()));
+        }
+    }
+
+    #[test]
+    fn site_path_resolve_is_normalize_of_the_joined_path(
+        base in "([a-z0-9-]{1,6}/){0,3}",
+        reference in path_like(),
+    ) {
+        let expected = if reference.starts_with('/') {
+            site_path::normalize(&reference)
+        } else if reference.is_empty() {
+            site_path::normalize(base.trim_end_matches('/'))
+        } else {
+            site_path::normalize(&format!("{base}/{reference}"))
+        };
+        prop_assert_eq!(site_path::resolve(&base, &reference), expected);
+    }
+
+    #[test]
+    fn join_relative_follows_the_site_path_rule(relative in path_like()) {
+        let base = Path::new("out");
+        let joined = join_relative(base, &relative);
+        if relative.contains('\\') || relative.contains('\0') {
+            prop_assert!(joined.is_none());
+        } else if cfg!(unix) {
+            let expected = site_path::normalize(&relative).map(|n| {
+                n.split('/').filter(|s| !s.is_empty()).fold(base.to_path_buf(), |p, s| p.join(s))
+            });
+            prop_assert_eq!(joined, expected, "{:?}", relative);
+        }
+    }
+
+    #[test]
+    fn links_and_aliases_follow_the_site_path_rule(path in path_like()) {
+        // A `..` that climbs above the root is refused by every caller.
+        if climbs_above_the_root(&path) {
+            prop_assert_eq!(normalize_alias(&path), None);
+            prop_assert!(join_relative(Path::new("out"), &path).is_none());
+            if !path.contains([':', '#', '?', '%']) && !path.trim().is_empty() {
+                prop_assert_eq!(resolve_link("", &path), None, "{:?}", path);
+            }
+        }
+    }
+
     #[test]
     fn join_relative_stays_under_base(relative in path_like()) {
         let base = Path::new("/tmp/biaogan-out");

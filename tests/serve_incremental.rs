@@ -352,3 +352,99 @@ fn drafts_stay_unpublished_through_incremental_builds() {
         .values()
         .any(|bytes| String::from_utf8_lossy(bytes).contains("草稿里的修改")));
 }
+
+/// Every front-matter field that other pages show, edited one after another: each edit is
+/// applied incrementally (no file moves), and after each one every file equals a fresh full
+/// build's except the search export and other cases' pages (related cases, which a full build
+/// recomputes). What other pages show is compared from the template contexts, not from a list
+/// of fields, so an edit of the enterprise (its URL kept by a `slug:`), which an earlier list
+/// treated as moving files, or of the level, which only the case's own page shows, is handled
+/// like any other.
+#[test]
+fn every_shown_field_re_renders_the_pages_that_show_it() {
+    let (site, mut builder) = sample();
+    let full = builder.rebuild(&[]).unwrap().files;
+    let file = case_file(&site, "鹤壁淇澜汽车电子");
+    let path = page_of(&full, "鹤壁淇澜汽车电子有限公司成立于2012年");
+    let slug = path.split('/').nth(1).expect("a slug").to_string();
+    // The case is the only one in 鹤壁 (moving it would remove a term page: a full build), so
+    // the region edit moves a case between two regions that keep cases.
+    let other = case_file(&site, "郑州衡感传感");
+    let other_text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(
+        &other,
+        other_text.replacen("region: zhengzhou", "region: luoyang", 1),
+    )
+    .unwrap();
+    let built = builder.rebuild(std::slice::from_ref(&other)).unwrap();
+    assert!(
+        matches!(built.kind, BuildKind::Incremental { pages } if pages > 2),
+        "region"
+    );
+    let other_path = page_of(&full, "郑州衡感传感技术股份有限公司成立于2010年");
+    assert_eq!(
+        unlike_a_full_build(&built, &site, &other_path),
+        Vec::<String>::new(),
+        "region"
+    );
+
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    let edits: [(&str, &str, &str); 10] = [
+        ("title", "title: 基于SPC的", "title: 改过标题：基于SPC的"),
+        (
+            "enterprise",
+            "enterprise: 鹤壁淇澜汽车电子有限公司",
+            &format!("slug: {slug}\nenterprise: 鹤壁淇澜新能源汽车电子有限公司"),
+        ),
+        (
+            "summary",
+            "summary: 企业针对",
+            "summary: 改过摘要：企业针对",
+        ),
+        ("date", "date: 2024-09-20", "date: 2024-09-21"),
+        ("area", "area: key-process", "area: digital"),
+        ("industry", "industry: [nev, automotive]", "industry: [nev]"),
+        (
+            "methods",
+            "methods: [spc, msa, doe, apqp]",
+            "methods: [spc, msa, doe]",
+        ),
+        (
+            "tags",
+            "tags: [超声波焊接, 高压线束,",
+            "tags: [高压线束, 超声波焊接,",
+        ),
+        ("status", "status: 入选", "status: 推荐"),
+        ("level", "level: 省级", "level: 国家级"),
+    ];
+    for (field, from, to) in edits {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{field}");
+        text = edited;
+        std::fs::write(&file, &text).unwrap();
+        let built = builder.rebuild(std::slice::from_ref(&file)).unwrap();
+        let BuildKind::Incremental { pages } = built.kind else {
+            panic!("{field}: incremental, got {:?}", built.kind);
+        };
+        if field == "level" {
+            // Only the case's page and its year's compilation show the level.
+            assert_eq!(pages, 2, "{field}");
+        } else {
+            assert!(pages > 2, "{field}: other pages are rendered again");
+        }
+        assert_eq!(
+            unlike_a_full_build(&built, &site, &path),
+            Vec::<String>::new(),
+            "{field}"
+        );
+    }
+}
+
+/// The files of `built` that differ from a fresh full build's, other than the search export
+/// and the pages of cases other than the edited one at `edited` (related cases).
+fn unlike_a_full_build(built: &Built, site: &TestSite, edited: &str) -> Vec<String> {
+    differing(&built.files, &fresh(site))
+        .into_iter()
+        .filter(|p| !p.starts_with("search/") && !other_case_page(p, edited))
+        .collect()
+}

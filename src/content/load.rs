@@ -17,7 +17,7 @@ use crate::content::front_matter::{
 use crate::content::model::{
     Activity, Asset, Case, Collection, Page, Site, Workshop, WorkshopEntry,
 };
-use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Markdown, Rendered};
 use crate::slug::{is_valid_slug, Slugger};
 use crate::vocab::{Kind, Vocabulary};
@@ -92,16 +92,7 @@ pub fn load(
         diagnostics.extend(diags);
         cases.extend(case);
     }
-    cases.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then(
-                a.number
-                    .unwrap_or(u32::MAX)
-                    .cmp(&b.number.unwrap_or(u32::MAX)),
-            )
-            .then(a.slug.cmp(&b.slug))
-    });
+    cases.sort_by(Case::site_order);
 
     let mut collections = Vec::new();
     for year in inventory.years.iter().rev() {
@@ -208,10 +199,10 @@ pub fn load_case_file(
 fn walk(root: &Path, content: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Inventory> {
     let mut inventory = Inventory::default();
     if !content.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} has no {CONTENT_DIR}/ directory",
-            display_path(root)
-        )));
+        return Err(Error::NotASite {
+            root: root.to_path_buf(),
+            missing: "content/",
+        });
     }
     let mut years = std::collections::BTreeSet::new();
     for entry in walkdir::WalkDir::new(content)
@@ -300,7 +291,7 @@ fn slash_path(path: &Path) -> String {
 /// Reads a file as UTF-8, refusing huge files and reporting the line of the first bad byte.
 fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let rel = site_rel(root, path);
-    match std::fs::metadata(path) {
+    match crate::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             diagnostics.push(
                 Diagnostic::error(
@@ -320,18 +311,18 @@ fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> O
             diagnostics.push(Diagnostic::error(
                 "io",
                 &rel,
-                format!("cannot read file: {e}"),
+                format!("cannot read file: {}", e.cause()),
             ));
             return None;
         }
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(
                 "io",
                 &rel,
-                format!("cannot read file: {e}"),
+                format!("cannot read file: {}", e.cause()),
             ));
             return None;
         }
@@ -664,11 +655,12 @@ fn bundle_assets(dir: &Path) -> Vec<String> {
 }
 
 /// Normalizes an alias to a site-relative directory path (`2023/old/`), refusing anything
-/// that could escape the output directory.
+/// that could escape the output directory. `.` and `..` follow the one rule of
+/// [`crate::site_path`]; a segment that still holds `..` (`...`, `a..b`) is refused, since
+/// some systems drop trailing dots from file names.
 pub fn normalize_alias(alias: &str) -> Option<String> {
     let trimmed = alias.trim();
     if trimmed.contains("://")
-        || trimmed.contains("..")
         || trimmed.contains('\\')
         || trimmed.contains('\0')
         || trimmed.contains('?')
@@ -676,11 +668,12 @@ pub fn normalize_alias(alias: &str) -> Option<String> {
     {
         return None;
     }
-    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    let normalized = crate::site_path::normalize(trimmed)?;
+    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
     if parts.is_empty()
         || parts
             .iter()
-            .any(|p| *p == "." || *p == ".." || p.contains(':') || p.contains('%'))
+            .any(|p| p.contains("..") || p.contains(':') || p.contains('%'))
     {
         return None;
     }
@@ -1040,6 +1033,12 @@ mod tests {
         assert_eq!(normalize_alias("2023/old").as_deref(), Some("2023/old/"));
         assert_eq!(normalize_alias("/old.html").as_deref(), Some("old.html"));
         assert_eq!(normalize_alias("/../x/"), None);
+        assert_eq!(normalize_alias("/2023/../../x/"), None);
+        assert_eq!(
+            normalize_alias("/2023/./old/../older/").as_deref(),
+            Some("2023/older/")
+        );
+        assert_eq!(normalize_alias("/x/.../y/"), None);
         assert_eq!(normalize_alias("https://x/"), None);
         assert_eq!(normalize_alias("a\\b"), None);
         assert_eq!(normalize_alias("/"), None);

@@ -62,6 +62,22 @@ pub struct Case {
     pub assets: Vec<String>,
 }
 
+impl Case {
+    /// The order of [`Site::cases`]: newest year first, then 序号 (cases without one last),
+    /// then slug.
+    pub fn site_order(&self, other: &Case) -> std::cmp::Ordering {
+        other
+            .year
+            .cmp(&self.year)
+            .then(
+                self.number
+                    .unwrap_or(u32::MAX)
+                    .cmp(&other.number.unwrap_or(u32::MAX)),
+            )
+            .then(self.slug.cmp(&other.slug))
+    }
+}
+
 /// A year's collection (`content/<year>/_index.md`).
 #[derive(Debug, Clone)]
 pub struct Collection {

@@ -1,18 +1,102 @@
 //! Which pages and files show something of edited cases: what a preview re-renders after an
 //! edit that changes what lists show (a title, a summary, a focus area, a tag …).
 //!
+//! Whether an edit changes what other pages show at all is decided from the template
+//! contexts themselves: [`shown_elsewhere`] is everything the render stage gives the pages
+//! and files other than the case's own page, built by the same functions that build those
+//! contexts, so a new field in a card or a feed cannot leave a preview stale.
+//! [`moves_files`] says when an edit changes which files exist, which only a full build
+//! handles.
+//!
 //! Pure functions over two snapshots of the site's case lists, taken before and after the
 //! edit. A list page is affected when it shows an edited case (its card changed), or when
 //! the list it belongs to changed order or members (cases moved between its pages, or its
 //! counts changed). Everything else of the site is untouched by such an edit.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
-use crate::content::Site;
+use crate::content::{Case, Site};
 use crate::taxonomy::Taxonomy;
 use crate::vocab::Kind;
 
 use super::paginate;
+
+/// What the pages and files other than their own pages show of the cases `indices` (into
+/// `site.cases`), one value each, built by the functions that build those contexts: the
+/// card (year and term lists, the home page, related cases, workshops, activities), the
+/// previous/next link of the neighbours' pages, the alias redirect pages, the Atom entry and
+/// sitemap line, the public summary row, and the terms of each taxonomy listing the case
+/// (term pages, taxonomy counts, statistics). Two snapshots are equal exactly when an edit
+/// changed nothing but the case's own page (and its year's compilation, which prints whole
+/// bodies).
+pub fn shown_elsewhere(
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    indices: &[usize],
+) -> Vec<serde_json::Value> {
+    let tag_ids = crate::taxonomy::tag_ids(site);
+    indices
+        .iter()
+        .map(|&index| {
+            let case = &site.cases[index];
+            let terms: Vec<(&str, Vec<&str>)> = taxonomies
+                .iter()
+                .map(|taxonomy| {
+                    let ids = taxonomy
+                        .terms
+                        .iter()
+                        .filter(|term| term.cases.contains(&index))
+                        .map(|term| term.id.as_str())
+                        .collect();
+                    (taxonomy.kind.slug(), ids)
+                })
+                .collect();
+            let redirects: Vec<(&str, &str)> = case
+                .aliases
+                .iter()
+                .map(|alias| (alias.as_str(), case.title.as_str()))
+                .collect();
+            let vocab = site.vocabulary(case.year);
+            serde_json::json!({
+                "card": super::card(taxonomies, &tag_ids, case),
+                "neighbour": super::neighbour(case),
+                "redirects": redirects,
+                "feed": super::feeds::entry(&site.config.base_url, case),
+                "sitemap": super::feeds::sitemap_entry(case),
+                "summary": crate::summary::public_row(&vocab, case, 0),
+                "terms": terms,
+            })
+        })
+        .collect()
+}
+
+/// Whether replacing `old` by `new` (the same source file loaded again) changes which files
+/// the site has or where the case sits in `Site::cases`: its publication, the files it writes
+/// (page, alias pages, assets and their sources) or its place in the site's order. Only a
+/// full build handles that.
+pub fn moves_files(old: &Case, new: &Case) -> bool {
+    old.draft != new.draft
+        || files_of(old) != files_of(new)
+        || old.site_order(new) != std::cmp::Ordering::Equal
+}
+
+/// The files a case writes: its page, its alias pages and its assets, with their sources.
+fn files_of(case: &Case) -> Vec<(String, Option<PathBuf>)> {
+    let mut files = vec![(format!("{}index.html", case.url), None)];
+    files.extend(
+        case.aliases
+            .iter()
+            .map(|alias| (super::alias_file(alias), None)),
+    );
+    files.extend(case.assets.iter().map(|asset| {
+        (
+            format!("{}{asset}", case.url),
+            Some(case.bundle_dir.join(asset)),
+        )
+    }));
+    files
+}
 
 /// One paginated list of cases: a year collection or a taxonomy term.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::content::Site;
+use crate::content::{Case, Site};
 use crate::escape;
 use crate::taxonomy::Taxonomy;
 
@@ -25,11 +25,7 @@ pub fn sitemap(site: &Site, taxonomies: &[Taxonomy]) -> String {
             .iter()
             .map(|c| (c.url.clone(), c.date.map(|d| d.to_string()))),
     );
-    urls.extend(
-        site.cases
-            .iter()
-            .map(|c| (c.url.clone(), c.date.map(|d| d.to_string()))),
-    );
+    urls.extend(site.cases.iter().map(sitemap_entry));
     urls.extend(site.pages.iter().map(|p| (p.url.clone(), None)));
     urls.extend(
         site.workshops
@@ -68,7 +64,7 @@ pub fn robots(site: &Site) -> String {
 /// Atom feed of the latest cases (of one year, or of the whole site).
 pub fn atom(site: &Site, year: Option<u16>) -> String {
     let base = &site.config.base_url;
-    let mut cases: Vec<&crate::content::Case> = site
+    let mut cases: Vec<&Case> = site
         .cases
         .iter()
         .filter(|c| year.is_none_or(|y| c.year == y))
@@ -102,23 +98,34 @@ pub fn atom(site: &Site, year: Option<u16>) -> String {
     let _ = writeln!(out, "  <link href=\"{}\"/>", iri(base, ""));
     let _ = writeln!(out, "  <updated>{updated}</updated>");
     for case in cases {
-        let date = case.date.map_or_else(
-            || format!("{}-01-01T00:00:00Z", case.year),
-            |d| format!("{d}T00:00:00Z"),
-        );
-        out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", escape::xml(&case.title));
-        let _ = writeln!(out, "    <id>{}</id>", iri(base, &case.url));
-        let _ = writeln!(out, "    <link href=\"{}\"/>", iri(base, &case.url));
-        let _ = writeln!(out, "    <updated>{date}</updated>");
-        let _ = writeln!(
-            out,
-            "    <author><name>{}</name></author>",
-            escape::xml(&case.enterprise)
-        );
-        let _ = writeln!(out, "    <summary>{}</summary>", escape::xml(&case.summary));
-        out.push_str("  </entry>\n");
+        out.push_str(&entry(base, case));
     }
     out.push_str("</feed>\n");
+    out
+}
+
+/// The sitemap's URL and `lastmod` of a case page.
+pub(super) fn sitemap_entry(case: &Case) -> (String, Option<String>) {
+    (case.url.clone(), case.date.map(|d| d.to_string()))
+}
+
+/// The Atom `<entry>` of a case (feeds order entries by date, then year, then URL).
+pub(super) fn entry(base: &str, case: &Case) -> String {
+    let date = case.date.map_or_else(
+        || format!("{}-01-01T00:00:00Z", case.year),
+        |d| format!("{d}T00:00:00Z"),
+    );
+    let mut out = String::from("  <entry>\n");
+    let _ = writeln!(out, "    <title>{}</title>", escape::xml(&case.title));
+    let _ = writeln!(out, "    <id>{}</id>", iri(base, &case.url));
+    let _ = writeln!(out, "    <link href=\"{}\"/>", iri(base, &case.url));
+    let _ = writeln!(out, "    <updated>{date}</updated>");
+    let _ = writeln!(
+        out,
+        "    <author><name>{}</name></author>",
+        escape::xml(&case.enterprise)
+    );
+    let _ = writeln!(out, "    <summary>{}</summary>", escape::xml(&case.summary));
+    out.push_str("  </entry>\n");
     out
 }

@@ -26,7 +26,7 @@ use crate::fs::Output;
 use crate::markdown::Highlighter;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::vocab::Kind;
-pub use affected::{affected, pages_showing, Affected, CaseLists};
+pub use affected::{affected, moves_files, pages_showing, shown_elsewhere, Affected, CaseLists};
 use context::{BaseCtx, CardCtx, LinkCtx, SiteCtx, TermCtx, TermRef, YearCtx};
 pub use theme::Theme;
 
@@ -401,6 +401,32 @@ pub(crate) fn neighbours(site: &Site, index: usize) -> [Option<usize>; 2] {
     ]
 }
 
+/// The card of `case`: how lists, the home page, related cases, workshops and activities
+/// show it (`tag_ids` from [`crate::taxonomy::tag_ids`]).
+fn card(taxonomies: &[Taxonomy], tag_ids: &HashMap<String, String>, case: &Case) -> CardCtx {
+    CardCtx {
+        title: case.title.clone(),
+        enterprise: case.enterprise.clone(),
+        url: case.url.clone(),
+        summary: case.summary.clone(),
+        year: case.year,
+        number: case.number,
+        area: term_ref(taxonomies, Kind::Areas, &case.area),
+        region: term_ref(taxonomies, Kind::Regions, &case.region),
+        tags: case
+            .tags
+            .iter()
+            .filter_map(|t| tag_ids.get(t))
+            .map(|id| term_ref(taxonomies, Kind::Tags, id))
+            .collect(),
+    }
+}
+
+/// `prev` / `next` of a case page: how the pages of its neighbours show `case`.
+fn neighbour(case: &Case) -> serde_json::Value {
+    serde_json::json!({"title": case.title, "enterprise": case.enterprise, "url": case.url})
+}
+
 fn date_string(date: Option<chrono::NaiveDate>) -> Option<String> {
     date.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -506,22 +532,7 @@ impl<'a> Renderer<'a> {
             let tag_ids = self
                 .tag_ids
                 .get_or_init(|| crate::taxonomy::tag_ids(self.input.site));
-            CardCtx {
-                title: case.title.clone(),
-                enterprise: case.enterprise.clone(),
-                url: case.url.clone(),
-                summary: case.summary.clone(),
-                year: case.year,
-                number: case.number,
-                area: term_ref(taxonomies, Kind::Areas, &case.area),
-                region: term_ref(taxonomies, Kind::Regions, &case.region),
-                tags: case
-                    .tags
-                    .iter()
-                    .filter_map(|t| tag_ids.get(t))
-                    .map(|id| term_ref(taxonomies, Kind::Tags, id))
-                    .collect(),
-            }
+            card(taxonomies, tag_ids, case)
         })
     }
 
@@ -857,10 +868,7 @@ impl<'a> Renderer<'a> {
             &collection
                 .map(|c| serde_json::json!({"year": c.year, "title": c.title, "url": c.url})),
         );
-        let neighbour = |i: usize| {
-            let other = &site.cases[i];
-            serde_json::json!({"title": other.title, "enterprise": other.enterprise, "url": other.url})
-        };
+        let neighbour = |i: usize| neighbour(&site.cases[i]);
         let [prev, next] = neighbours(site, index);
         context.insert("prev", &prev.map(neighbour));
         context.insert("next", &next.map(neighbour));

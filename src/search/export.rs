@@ -50,7 +50,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -176,13 +176,7 @@ fn write_shard(dest: Dest<'_>, name: &str, data: &str) -> Result<(usize, u64), S
 
 /// The output's error as this module's: an I/O error keeps its path and cause.
 fn output_error(path: &str) -> impl FnOnce(crate::error::Error) -> SearchError + '_ {
-    move |error| match error {
-        crate::error::Error::Io { path, source, .. } => SearchError::Io { path, source },
-        other => SearchError::Io {
-            path: PathBuf::from(path),
-            source: std::io::Error::other(other.to_string()),
-        },
-    }
+    move |error| super::fs_error(error, Path::new(path))
 }
 
 /// The natural logarithm as tantivy computes its idf (`f32::ln`), and as a browser does
@@ -1003,7 +997,7 @@ pub(crate) fn omitted(terms: &[(usize, String)], weights: &[u64]) -> Vec<bool> {
 /// Reads the JSON payload of an exported shard.
 fn read_shard(out_dir: &Path, name: &str) -> Result<serde_json::Value, SearchError> {
     let path = out_dir.join(format!("{name}.js"));
-    let text = std::fs::read_to_string(&path).map_err(SearchError::io(&path))?;
+    let text = crate::fs::read_to_string(&path).map_err(|e| super::fs_error(e, &path))?;
     let bad = |reason: &str| SearchError::Incompatible {
         path: path.clone(),
         reason: reason.to_string(),

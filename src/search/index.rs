@@ -127,16 +127,13 @@ fn register_tokenizers(index: &Index) {
 /// whose writing was stopped halfway (an older biaogan wrote `.biaogan/index` in place).
 /// A directory with anything else is not ours.
 fn check_replaceable(dir: &Path) -> Result<(), SearchError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(SearchError::io(dir)(e)),
+    let Some(entries) = crate::fs::read_dir(dir).map_err(|e| super::fs_error(e, dir))? else {
+        return Ok(());
     };
     if dir.join(MARKER).is_file() {
         return Ok(());
     }
     for entry in entries {
-        let entry = entry.map_err(SearchError::io(dir))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let tantivy_file = matches!(
@@ -202,7 +199,7 @@ pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, 
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(SearchError::io(parent))?;
+    crate::fs::create_dir_all(parent).map_err(|e| super::fs_error(e, parent))?;
     let staging = tempfile::Builder::new()
         .prefix(".index-build-")
         .tempdir_in(parent)
@@ -210,14 +207,8 @@ pub fn build_index(docs: &[SearchDoc], index_dir: &Path) -> Result<SearchIndex, 
     write_index_dir(docs, &ords, staging.path())?;
     let staged = staging.keep();
     if let Err(error) = crate::fs::replace_dir(&staged, index_dir) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(match error {
-            crate::Error::Io { path, source, .. } => SearchError::Io { path, source },
-            other => SearchError::Io {
-                path: index_dir.to_path_buf(),
-                source: std::io::Error::other(other.to_string()),
-            },
-        });
+        let _ = crate::fs::remove_dir_all(&staged);
+        return Err(super::fs_error(error, index_dir));
     }
     SearchIndex::open(index_dir)
 }
@@ -231,7 +222,7 @@ fn write_index_dir(docs: &[SearchDoc], ords: &[u64], index_dir: &Path) -> Result
     write_index(docs, ords, directory, index_dir)?;
     let marker = index_dir.join(MARKER);
     let text = serde_json::json!({ "format": FORMAT }).to_string();
-    std::fs::write(&marker, text).map_err(SearchError::io(&marker))
+    crate::fs::write(&marker, text.as_bytes()).map_err(|e| super::fs_error(e, &marker))
 }
 
 /// The same index as [`build_index`], held in memory (tantivy's `RamDirectory`): for the
@@ -341,7 +332,7 @@ impl SearchIndex {
     /// Opens the index that [`build_index`] wrote to `index_dir`.
     pub fn open(index_dir: &Path) -> Result<Self, SearchError> {
         let marker = index_dir.join(MARKER);
-        let text = std::fs::read_to_string(&marker).map_err(|_| SearchError::Incompatible {
+        let text = crate::fs::read_to_string(&marker).map_err(|_| SearchError::Incompatible {
             path: index_dir.to_path_buf(),
             reason: format!("{MARKER} is missing"),
         })?;

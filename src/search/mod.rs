@@ -252,6 +252,18 @@ pub enum SearchError {
     },
 }
 
+/// A failure of [`crate::fs`] (which names its path) as this module's: an I/O error keeps its
+/// path and cause; anything else keeps its message, at `fallback`.
+pub(crate) fn fs_error(error: crate::error::Error, fallback: &std::path::Path) -> SearchError {
+    match error {
+        crate::error::Error::Io { path, source, .. } => SearchError::Io { path, source },
+        other => SearchError::Io {
+            path: fallback.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    }
+}
+
 impl From<SearchError> for crate::error::Error {
     fn from(error: SearchError) -> Self {
         crate::error::Error::Search(Box::new(error))

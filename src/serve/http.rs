@@ -152,10 +152,11 @@ pub fn resolve(path: &str, query: Option<&str>, exists: impl Fn(&str) -> bool) -
     if decoded.chars().any(|c| c == '\\' || c.is_control()) {
         return Target::BadRequest;
     }
-    let relative = &decoded[1..];
-    if relative.split('/').any(|part| part == "." || part == "..") {
+    // `.` and `..` as everywhere else (`site_path`): resolved, never above the root.
+    let Some(relative) = crate::site_path::normalize(&decoded) else {
         return Target::BadRequest;
-    }
+    };
+    let relative = relative.as_str();
     if relative.is_empty() || relative.ends_with('/') {
         let key = format!("{relative}index.html");
         return if exists(&key) {
@@ -361,6 +362,13 @@ mod tests {
     }
 
     #[test]
+    fn dot_segments_resolve_inside_the_site() {
+        check("/2023/./a/", file("2023/a/index.html"));
+        check("/2023/x/../a/", file("2023/a/index.html"));
+        check("/2023/a/..", file("2023/index.html"));
+    }
+
+    #[test]
     fn missing_files_are_not_found() {
         check("/nope", Target::NotFound);
         check("/nope/", Target::NotFound);
@@ -377,7 +385,7 @@ mod tests {
             "/static/..%5c..%5csite.yaml",
             "/static/..\\..\\site.yaml",
             "/static/../../site.yaml",
-            "/2023/./a/",
+            "/2023/../../a/",
             "/a%00b",
             "//etc/passwd",
             "relative",

@@ -370,9 +370,9 @@ impl Rebuilder {
 
 /// The error of a build whose thread panicked.
 fn crashed(join_error: &tokio::task::JoinError) -> Error {
-    Error::Invalid(format!(
-        "the build stopped unexpectedly ({join_error}); this is a bug in biaogan"
-    ))
+    Error::Crashed {
+        message: join_error.to_string(),
+    }
 }
 
 /// Waits for changes and rebuilds; changes that arrive during a build make the next batch.

@@ -102,7 +102,9 @@ impl Reconcile {
         let result = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
-            .map_err(|error| Error::Invalid(format!("cannot start a build thread: {error}")))
+            .map_err(|error| Error::Thread {
+                message: error.to_string(),
+            })
             .and_then(|pool| {
                 pool.install(|| {
                     build_model_in_memory(
@@ -136,16 +138,6 @@ struct Edit {
     /// Index in the loaded site's cases.
     index: usize,
     case: Case,
-    kind: EditKind,
-}
-
-/// What an edit of a case changes besides its own page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum EditKind {
-    /// Body text or private data: only the case's page.
-    Body,
-    /// What lists, feeds and other pages show of the case.
-    Lists,
 }
 
 impl SiteBuilder {
@@ -272,8 +264,10 @@ impl SiteBuilder {
             file_diagnostics.extend(diagnostics);
             match case {
                 Some(case) => {
-                    let kind = edit_kind(&state.model.loaded.cases[index], &case)?;
-                    edits.push(Edit { index, case, kind });
+                    if render::moves_files(&state.model.loaded.cases[index], &case) {
+                        return None;
+                    }
+                    edits.push(Edit { index, case });
                 }
                 None => failed = true,
             }
@@ -322,39 +316,55 @@ fn apply(
     generation: &mut u64,
 ) -> Result<Option<Built>> {
     let model = &mut state.model;
-    let kind = edits.iter().map(|e| e.kind).max().unwrap_or(EditKind::Body);
     let mut previous = Vec::with_capacity(edits.len());
-    let mut published_indices = Vec::new();
     let same_heading_ids = edits.iter().all(|edit| {
         let ids = |case: &Case| -> Vec<String> {
             case.content.headings.iter().map(|h| h.id.clone()).collect()
         };
         ids(&model.loaded.cases[edit.index]) == ids(&edit.case)
     });
-    let lists_before = (kind == EditKind::Lists).then(|| {
+    // Moving no file, the edited cases keep their places among the published cases.
+    let published_indices: Vec<usize> = {
+        let (site, _) = model.published();
+        edits
+            .iter()
+            .filter_map(|edit| site.cases.iter().position(|c| c.url == edit.case.url))
+            .collect()
+    };
+    let loaded_indices: Vec<usize> = edits.iter().map(|edit| edit.index).collect();
+    // What the other pages show of the edited cases: in the published site (what is rendered
+    // again) and in the loaded one, drafts included (what other files are checked against:
+    // URLs, regions, enterprises, terms are all shown elsewhere).
+    let shown = |model: &MemoryBuild| {
+        let (site, taxonomies) = model.published();
+        (
+            render::shown_elsewhere(site, taxonomies, &published_indices),
+            render::shown_elsewhere(&model.loaded, &model.loaded_taxonomies, &loaded_indices),
+        )
+    };
+    let shown_before = shown(model);
+    let lists_before = {
         let (site, taxonomies) = model.published();
         CaseLists::new(site, taxonomies)
-    });
-    for edit in edits {
-        let url = edit.case.url.clone();
-        previous.push((edit.index, replace_case(model, edit.index, edit.case)));
-        let (site, _) = model.published();
-        published_indices.extend(site.cases.iter().position(|c| c.url == url));
-    }
-    // The site's case lists before and after a Lists edit.
-    let lists = match lists_before {
-        Some(before) => {
-            rebuild_taxonomies(model);
-            let (site, taxonomies) = model.published();
-            let after = CaseLists::new(site, taxonomies);
-            if !after.same_pages(&before) {
-                return Ok(None);
-            }
-            Some((before, after))
-        }
-        None => None,
     };
-    let check_diagnostics = if kind == EditKind::Body && same_heading_ids {
+    for edit in edits {
+        previous.push((edit.index, replace_case(model, edit.index, edit.case)));
+    }
+    rebuild_taxonomies(model);
+    let shown_after = shown(model);
+    // Other pages are rendered again only when what render gives them changed; then the
+    // site's case lists before and after say which.
+    let lists = if shown_after.0 == shown_before.0 {
+        None
+    } else {
+        let (site, taxonomies) = model.published();
+        let after = CaseLists::new(site, taxonomies);
+        if !after.same_pages(&lists_before) {
+            return Ok(None);
+        }
+        Some((lists_before, after))
+    };
+    let check_diagnostics = if shown_after.1 == shown_before.1 && same_heading_ids {
         // Nothing other files are checked against changed: check the edited files only.
         let files: Vec<PathBuf> = previous
             .iter()
@@ -384,9 +394,7 @@ fn apply(
         for (index, case) in previous {
             replace_case(model, index, case);
         }
-        if lists.is_some() {
-            rebuild_taxonomies(model);
-        }
+        rebuild_taxonomies(model);
         state.pending = paths;
         return Err(content_error(load_diagnostics, &check_diagnostics));
     }
@@ -448,36 +456,6 @@ fn rebuild_taxonomies(model: &mut MemoryBuild) {
     if let Some(published) = &model.published {
         model.published_taxonomies = taxonomy::build(published);
     }
-}
-
-/// How an edit changes what other pages show; `None` when it needs a full build.
-fn edit_kind(old: &Case, new: &Case) -> Option<EditKind> {
-    let structural = old.url != new.url
-        || old.year != new.year
-        || old.number != new.number
-        || old.draft != new.draft
-        || old.enterprise != new.enterprise
-        || old.aliases != new.aliases
-        || old.assets != new.assets
-        || old.bundle_dir != new.bundle_dir;
-    if structural {
-        return None;
-    }
-    let listed = old.title != new.title
-        || old.summary != new.summary
-        || old.status != new.status
-        || old.level != new.level
-        || old.date != new.date
-        || old.area != new.area
-        || old.region != new.region
-        || old.industries != new.industries
-        || old.methods != new.methods
-        || old.tags != new.tags;
-    Some(if listed {
-        EditKind::Lists
-    } else {
-        EditKind::Body
-    })
 }
 
 /// The content error of a failed incremental build, diagnostics ordered as a full build

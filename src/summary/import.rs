@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::front_matter::{self, Private};
-use crate::error::{display_path, Error, Result};
+use crate::error::{Error, Result};
 use crate::scaffold::{self, CaseFields};
 use crate::vocab::{fold, fold_width, Kind, Leniency, Vocabulary};
 
@@ -391,17 +391,18 @@ pub fn read_sheet(path: &Path) -> Result<SheetRows> {
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook_grid(path)?,
         _ => {
-            return Err(Error::Invalid(format!(
-                "{}: unsupported sheet format; give a .xlsx, .xls, .ods or .csv file",
-                display_path(path)
-            )))
+            return Err(Error::Sheet {
+                path: path.to_path_buf(),
+                message: "unsupported sheet format; give a .xlsx, .xls, .ods or .csv file"
+                    .to_string(),
+            })
         }
     };
-    let mut rows = rows_of_grid(&grid).ok_or_else(|| {
-        Error::Invalid(format!(
-            "{}: no header row naming the enterprise column (企业名称, 单位名称 or 申报单位) in the first {HEADER_SEARCH_ROWS} rows of `{sheet}`",
-            display_path(path)
-        ))
+    let mut rows = rows_of_grid(&grid).ok_or_else(|| Error::Sheet {
+        path: path.to_path_buf(),
+        message: format!(
+            "no header row naming the enterprise column (企业名称, 单位名称 or 申报单位) in the first {HEADER_SEARCH_ROWS} rows of `{sheet}`"
+        ),
     })?;
     rows.sheet = sheet;
     Ok(rows)
@@ -418,10 +419,11 @@ fn read_csv_grid(path: &Path) -> Result<Grid> {
         Err(_) => {
             let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if had_errors {
-                return Err(Error::Invalid(format!(
-                    "{}: the file is neither UTF-8 nor GB18030 text; save it as \"CSV UTF-8\"",
-                    display_path(path)
-                )));
+                return Err(Error::Sheet {
+                    path: path.to_path_buf(),
+                    message: "the file is neither UTF-8 nor GB18030 text; save it as \"CSV UTF-8\""
+                        .to_string(),
+                });
             }
             text
         }
@@ -432,7 +434,10 @@ fn read_csv_grid(path: &Path) -> Result<Grid> {
         .from_reader(text.as_bytes());
     let mut grid = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::Invalid(format!("{}: {e}", display_path(path))))?;
+        let record = record.map_err(|e| Error::Sheet {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         // The line the record starts on: the row number a spreadsheet shows (blank lines
         // count there too). The reader's position is where the previous record ended.
         let line = match record.position() {
@@ -457,16 +462,20 @@ fn bytecount_newlines(bytes: &[u8]) -> usize {
 
 fn read_workbook_grid(path: &Path) -> Result<(String, Grid)> {
     use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto(path)
-        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", display_path(path))))?;
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| Error::SheetUnreadable {
+        path: path.to_path_buf(),
+        worksheet: None,
+        message: e.to_string(),
+    })?;
     let mut first = None;
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| {
-            Error::Invalid(format!(
-                "cannot read worksheet `{name}` of {}: {e}",
-                display_path(path)
-            ))
-        })?;
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| Error::SheetUnreadable {
+                path: path.to_path_buf(),
+                worksheet: Some(name.clone()),
+                message: e.to_string(),
+            })?;
         let (start_row, start_col) = range.start().unwrap_or((0, 0));
         let grid: Grid = range
             .rows()
@@ -943,10 +952,10 @@ struct Existing {
 fn existing_cases(root: &Path, year: u16) -> HashMap<String, Existing> {
     let mut cases = HashMap::new();
     let dir = root.join("content").join(year.to_string());
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Ok(Some(entries)) = crate::fs::read_dir(&dir) else {
         return cases;
     };
-    for entry in entries.flatten() {
+    for entry in entries {
         let index = entry.path().join("index.md");
         if !index.is_file() {
             continue;
@@ -956,7 +965,7 @@ fn existing_cases(root: &Path, year: u16) -> HashMap<String, Existing> {
             .join(year.to_string())
             .join(&folder)
             .join("index.md");
-        let meta = std::fs::read_to_string(&index).ok().and_then(|text| {
+        let meta = crate::fs::read_to_string(&index).ok().and_then(|text| {
             let split = front_matter::split(&text).ok()?;
             if crate::yaml::limits_problem(split.yaml).is_some() {
                 return None;
@@ -1102,7 +1111,7 @@ pub fn import(root: &Path, config: &SiteConfig, year: u16, sheet: &SheetRows) ->
             Err(error) => {
                 if !folder_existed {
                     // Only an empty folder is removed: nothing that was there is lost.
-                    let _ = std::fs::remove_dir(&folder);
+                    let _ = crate::fs::remove_dir(&folder);
                 }
                 report.failed.push(RowProblem {
                     row: row.row,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 
 use crate::config::SiteConfig;
 use crate::content::front_matter::{
@@ -403,6 +404,19 @@ fn split_source<'a>(file: &'a SourceFile, diagnostics: &mut Vec<Diagnostic>) -> 
     }
 }
 
+/// Splits `file` and parses its front matter as `M` (`what` names it in diagnostics): the
+/// split, the YAML source for keyed diagnostics and the parsed value.
+fn parse_front_matter<'a, M: DeserializeOwned>(
+    file: &'a SourceFile,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Split<'a>, YamlSource<'a>, M)> {
+    let split = split_source(file, diagnostics)?;
+    let source = yaml_source(file, &split);
+    let meta = source.parse(what).map_err(|d| diagnostics.push(d)).ok()?;
+    Some((split, source, meta))
+}
+
 fn yaml_source<'a>(file: &'a SourceFile, split: &Split<'a>) -> YamlSource<'a> {
     YamlSource {
         file: &file.rel,
@@ -461,22 +475,69 @@ fn load_case(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Case> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: CaseMeta = match source.parse("case front matter") {
-        Ok(meta) => meta,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return None;
-        }
-    };
+    let (split, source, meta) =
+        parse_front_matter::<CaseMeta>(&file, "case front matter", diagnostics)?;
     let before = diagnostics.iter().filter(|d| d.is_error()).count();
+    check_case_placement(&source, &meta, path, folder_year, diagnostics);
+    check_case_text(&source, &meta, diagnostics);
+    let terms = resolve_case_terms(&source, vocab, &meta, diagnostics);
+    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+    let slug = case_slug(&source, &meta, slugger, diagnostics);
+    let aliases = case_aliases(&source, &meta.aliases, diagnostics);
+    let tags: Vec<String> = meta
+        .tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let content = render_body(&split, md);
+    let bundle_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let assets = bundle_assets(&bundle_dir);
+
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > before || slug.is_empty() {
+        return None;
+    }
+    Some(Case {
+        url: format!("{}/{slug}/", meta.year),
+        source: file.rel.clone(),
+        bundle_dir,
+        year: meta.year,
+        slug,
+        title: meta.title.trim().to_string(),
+        enterprise: meta.enterprise.trim().to_string(),
+        number: meta.number,
+        summary: meta.summary.trim().to_string(),
+        status: meta.status,
+        level: meta.level.unwrap_or_else(|| config.level.clone()),
+        date,
+        area: terms.area?,
+        region: terms.region?,
+        industries: terms.industries,
+        methods: terms.methods,
+        tags,
+        aliases,
+        draft: meta.draft,
+        private: meta.private,
+        content,
+        assets,
+    })
+}
+
+/// Checks that a case sits where its front matter says: in its year's folder (an error) and
+/// in a folder named after its enterprise (a warning).
+fn check_case_placement(
+    source: &YamlSource<'_>,
+    meta: &CaseMeta,
+    path: &Path,
+    folder_year: u16,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let folder = path
         .parent()
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-
     if meta.year != folder_year {
         diagnostics.push(
             source
@@ -510,6 +571,10 @@ fn load_case(
             .help("name each case folder by the enterprise, as the notice requires"),
         );
     }
+}
+
+/// Checks that the case's required text fields are not blank.
+fn check_case_text(source: &YamlSource<'_>, meta: &CaseMeta, diagnostics: &mut Vec<Diagnostic>) {
     for (key, value) in [
         ("title", &meta.title),
         ("enterprise", &meta.enterprise),
@@ -523,9 +588,26 @@ fn load_case(
             );
         }
     }
-    let area = resolve_one(&source, vocab, Kind::Areas, "area", &meta.area, diagnostics);
+}
+
+/// A case's vocabulary values resolved to term ids (`None`: unknown, and reported).
+struct CaseTerms {
+    area: Option<String>,
+    region: Option<String>,
+    industries: Vec<String>,
+    methods: Vec<String>,
+}
+
+/// Resolves the case's area, region, industries and methods against the year's vocabulary.
+fn resolve_case_terms(
+    source: &YamlSource<'_>,
+    vocab: &Vocabulary,
+    meta: &CaseMeta,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> CaseTerms {
+    let area = resolve_one(source, vocab, Kind::Areas, "area", &meta.area, diagnostics);
     let region = resolve_one(
-        &source,
+        source,
         vocab,
         Kind::Regions,
         "region",
@@ -533,7 +615,7 @@ fn load_case(
         diagnostics,
     );
     let industries = resolve_many(
-        &source,
+        source,
         vocab,
         Kind::Industries,
         "industry",
@@ -541,16 +623,30 @@ fn load_case(
         diagnostics,
     );
     let methods = resolve_many(
-        &source,
+        source,
         vocab,
         Kind::Methods,
         "methods",
         &meta.methods,
         diagnostics,
     );
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+    CaseTerms {
+        area,
+        region,
+        industries,
+        methods,
+    }
+}
 
-    let slug = match &meta.slug {
+/// The case's URL slug: `slug:` if valid, else the enterprise name's; empty (and reported)
+/// when neither gives a valid URL segment.
+fn case_slug(
+    source: &YamlSource<'_>,
+    meta: &CaseMeta,
+    slugger: &Slugger,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    match &meta.slug {
         Some(slug) if !is_valid_slug(slug) => {
             diagnostics.push(
                 source
@@ -568,30 +664,33 @@ fn load_case(
         Some(slug) => slug.clone(),
         None => {
             let slug = slugger.enterprise_slug(&meta.enterprise);
-            if !is_valid_slug(&slug) {
-                diagnostics.push(
-                    source
-                        .key_diagnostic(
-                            "slug",
-                            "enterprise",
-                            format!(
-                                "cannot derive a URL slug from the enterprise name (got `{slug}`)"
-                            ),
-                        )
-                        .help("add `slug: some-name` to the front matter"),
-                );
-            }
             if is_valid_slug(&slug) {
-                slug
-            } else {
-                String::new()
+                return slug;
             }
+            diagnostics.push(
+                source
+                    .key_diagnostic(
+                        "slug",
+                        "enterprise",
+                        format!("cannot derive a URL slug from the enterprise name (got `{slug}`)"),
+                    )
+                    .help("add `slug: some-name` to the front matter"),
+            );
+            String::new()
         }
-    };
-    let mut aliases = Vec::new();
-    for alias in &meta.aliases {
+    }
+}
+
+/// The case's old URLs as normalized site paths; the ones that are not are reported.
+fn case_aliases(
+    source: &YamlSource<'_>,
+    aliases: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut normalized = Vec::new();
+    for alias in aliases {
         match normalize_alias(alias) {
-            Some(alias) => aliases.push(alias),
+            Some(alias) => normalized.push(alias),
             None => diagnostics.push(
                 source
                     .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
@@ -599,44 +698,7 @@ fn load_case(
             ),
         }
     }
-    let tags: Vec<String> = meta
-        .tags
-        .iter()
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let content = render_body(&split, md);
-    let bundle_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let assets = bundle_assets(&bundle_dir);
-
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > before || slug.is_empty() {
-        return None;
-    }
-    Some(Case {
-        url: format!("{}/{slug}/", meta.year),
-        source: file.rel.clone(),
-        bundle_dir,
-        year: meta.year,
-        slug,
-        title: meta.title.trim().to_string(),
-        enterprise: meta.enterprise.trim().to_string(),
-        number: meta.number,
-        summary: meta.summary.trim().to_string(),
-        status: meta.status,
-        level: meta.level.unwrap_or_else(|| config.level.clone()),
-        date,
-        area: area?,
-        region: region?,
-        industries,
-        methods,
-        tags,
-        aliases,
-        draft: meta.draft,
-        private: meta.private,
-        content,
-        assets,
-    })
+    normalized
 }
 
 /// Files of a bundle other than Markdown, relative to the bundle, sorted.
@@ -768,12 +830,8 @@ fn load_collection(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Collection> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: CollectionMeta = source
-        .parse("collection front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
+    let (split, source, meta) =
+        parse_front_matter::<CollectionMeta>(&file, "collection front matter", diagnostics)?;
     let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
     Some(Collection {
         year,
@@ -894,12 +952,8 @@ fn load_workshop(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Workshop> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: WorkshopMeta = source
-        .parse("workshop front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
+    let (split, source, meta) =
+        parse_front_matter::<WorkshopMeta>(&file, "workshop front matter", diagnostics)?;
     let slug = checked_page_slug(&file, diagnostics)?;
     let before = diagnostics.len();
     let entries: Vec<WorkshopEntry> = meta
@@ -947,12 +1001,8 @@ fn load_activity(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Activity> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: ActivityMeta = source
-        .parse("activity front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
+    let (split, source, meta) =
+        parse_front_matter::<ActivityMeta>(&file, "activity front matter", diagnostics)?;
     let slug = checked_page_slug(&file, diagnostics)?;
     let before = diagnostics.len();
     let host = meta
@@ -990,12 +1040,7 @@ fn load_page(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: PageMeta = source
-        .parse("page front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
+    let (split, _, meta) = parse_front_matter::<PageMeta>(&file, "page front matter", diagnostics)?;
     if meta.draft && !options.drafts {
         return None;
     }

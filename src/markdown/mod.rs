@@ -149,6 +149,7 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     let events = cjk::amend(markdown, events);
     let defs = parser.reference_definitions();
 
+    let definitions = |label: &str| defs.get(label).map(|d| d.span.clone());
     let mut r = Renderer {
         src: markdown,
         lines: LineIndex::new(markdown),
@@ -163,11 +164,10 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
         raw_html: Vec::new(),
         raw_start_tags: 0,
         def_positions: HashMap::new(),
+        definitions: &definitions,
         open: OpenElements::default(),
     };
-    r.run(events, &|label: &str| {
-        defs.get(label).map(|d| d.span.clone())
-    });
+    r.run(events);
 
     if r.has_raw_html {
         r.escape_raw_html_if_too_deep();
@@ -403,6 +403,8 @@ struct Renderer<'a, 'h> {
     raw_start_tags: usize,
     /// Positions of reference-definition destinations already located, by link label.
     def_positions: HashMap<String, (usize, usize)>,
+    /// Source range of the reference definition with a given label.
+    definitions: &'h dyn Fn(&str) -> Option<Range<usize>>,
     /// The elements open at the current event whose rendering spans several events.
     open: OpenElements,
 }
@@ -428,6 +430,37 @@ struct Target<'a> {
     id: CowStr<'a>,
 }
 
+impl<'a> Target<'a> {
+    /// The destination of a link or image tag and whether it is an image; any other tag
+    /// is given back.
+    fn of(tag: Tag<'a>) -> Result<(Target<'a>, bool), Tag<'a>> {
+        let is_image = matches!(tag, Tag::Image { .. });
+        match tag {
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+            | Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Ok((
+                Target {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                },
+                is_image,
+            )),
+            other => Err(other),
+        }
+    }
+}
+
 /// Index of the event closing the element opened at `open` (or the last index).  Only the
 /// events after `open` are looked at, so the opening event may already have been moved out.
 fn matching_end(events: &[Spanned<'_>], open: usize) -> usize {
@@ -445,6 +478,32 @@ fn matching_end(events: &[Spanned<'_>], open: usize) -> usize {
         }
     }
     events.len().saturating_sub(1)
+}
+
+/// An element's start event in the event list, for the methods that look into the element.
+#[derive(Clone, Copy)]
+struct Element<'e, 'a> {
+    events: &'e [Spanned<'a>],
+    /// Index of the start event in `events`.
+    start: usize,
+    /// Source range of the element.
+    range: &'e Range<usize>,
+}
+
+impl<'e, 'a> Element<'e, 'a> {
+    fn at(events: &'e [Spanned<'a>], start: usize, range: &'e Range<usize>) -> Self {
+        Element {
+            events,
+            start,
+            range,
+        }
+    }
+
+    /// Index of the element's end event and the events between its start and end.
+    fn contents(&self) -> (usize, &'e [Spanned<'a>]) {
+        let end = matching_end(self.events, self.start);
+        (end, self.events.get(self.start + 1..end).unwrap_or(&[]))
+    }
 }
 
 /// Plain text of inline events (text, code, nested alt text), soft breaks as spaces.
@@ -482,13 +541,13 @@ impl<'a> Renderer<'a, '_> {
     /// The one pass over the events (step 3 of the module's pipeline): each event goes to
     /// the phase that handles its family (start tags, end tags, leaf events); the elements
     /// that span several events keep their state in [`Renderer::open`].
-    fn run(&mut self, mut events: Vec<Spanned<'a>>, defs: &dyn Fn(&str) -> Option<Range<usize>>) {
+    fn run(&mut self, mut events: Vec<Spanned<'a>>) {
         let mut i = 0;
         while i < events.len() {
             let range = events[i].1.clone();
             let event = std::mem::replace(&mut events[i].0, Event::SoftBreak);
             i = match event {
-                Event::Start(tag) => self.start_tag(tag, &events, i, &range, defs),
+                Event::Start(tag) => self.start_tag(tag, Element::at(&events, i, &range)),
                 Event::End(end) => {
                     self.end_tag(end, &range);
                     i + 1
@@ -501,66 +560,36 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Handles the start tag at `events[i]`; returns the index of the next event to look at
+    /// Handles the start tag of the element `at`; returns the index of the next event to look at
     /// (past the element's end for the elements rendered whole: code blocks and images).
-    fn start_tag(
-        &mut self,
-        tag: Tag<'a>,
-        events: &[Spanned<'a>],
-        i: usize,
-        range: &Range<usize>,
-        defs: &dyn Fn(&str) -> Option<Range<usize>>,
-    ) -> usize {
+    fn start_tag(&mut self, tag: Tag<'a>, at: Element<'_, 'a>) -> usize {
         match tag {
             Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs: _,
-            } => self.open_heading(events, i, level, id, &classes),
-            Tag::CodeBlock(kind) => return self.code_block(events, i, &kind),
+            } => self.open_heading(at, level, id, &classes),
+            Tag::CodeBlock(kind) => return self.code_block(at, &kind),
             Tag::Table(align) => {
                 self.out.push(Event::Html(CowStr::Borrowed(
                     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">\n",
                 )));
                 self.out.push(Event::Start(Tag::Table(align)));
             }
-            Tag::Paragraph => self.open_paragraph(events, i),
-            Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            } => {
-                let target = Target {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                };
-                return self.image(target, events, i, range, defs);
-            }
-            Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            } => {
-                let target = Target {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                };
-                self.open_link(target, events, i, range, defs);
-            }
+            Tag::Paragraph => self.open_paragraph(at),
+            Tag::Image { .. } | Tag::Link { .. } => match Target::of(tag) {
+                Ok((target, true)) => return self.image(target, at),
+                Ok((target, false)) => self.open_link(target, at),
+                Err(other) => self.out.push(Event::Start(other)),
+            },
             Tag::HtmlBlock => {
                 self.open.html_block = Some((String::new(), Vec::new()));
                 self.has_raw_html = true;
             }
             other => self.out.push(Event::Start(other)),
         }
-        i + 1
+        at.start + 1
     }
 
     /// Handles an end tag; `range` is its source range.
@@ -650,14 +679,12 @@ impl<'a> Renderer<'a, '_> {
     /// entry in the outline.
     fn open_heading(
         &mut self,
-        events: &[Spanned<'a>],
-        i: usize,
+        at: Element<'_, 'a>,
         level: HeadingLevel,
         custom_id: Option<CowStr<'a>>,
         classes: &[CowStr<'a>],
     ) {
-        let end = matching_end(events, i);
-        let text = plain_text(events.get(i + 1..end).unwrap_or(&[]));
+        let text = plain_text(at.contents().1);
         let base = match custom_id {
             Some(custom) if !custom.trim().is_empty() => custom.trim().to_string(),
             _ => heading_id(&text),
@@ -694,12 +721,12 @@ impl<'a> Renderer<'a, '_> {
         self.text.block_end();
     }
 
-    /// Renders the whole code block opened at `events[i]` highlighted; returns the index
+    /// Renders the whole code block `at` highlighted; returns the index
     /// after its end.
-    fn code_block(&mut self, events: &[Spanned<'a>], i: usize, kind: &CodeBlockKind<'a>) -> usize {
-        let end = matching_end(events, i);
+    fn code_block(&mut self, at: Element<'_, 'a>, kind: &CodeBlockKind<'a>) -> usize {
+        let (end, inner) = at.contents();
         let mut code = String::new();
-        for (e, _) in events.get(i + 1..end).unwrap_or(&[]) {
+        for (e, _) in inner {
             if let Event::Text(t) = e {
                 code.push_str(t);
             }
@@ -720,7 +747,8 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// Opens a paragraph, or a `<figure>` when the paragraph holds one image and nothing else.
-    fn open_paragraph(&mut self, events: &[Spanned<'a>], i: usize) {
+    fn open_paragraph(&mut self, at: Element<'_, 'a>) {
+        let (events, i) = (at.events, at.start);
         let image_only = matches!(
             events.get(i + 1),
             Some((Event::Start(Tag::Image { .. }), _))
@@ -739,29 +767,17 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Renders the whole image opened at `events[i]` as a lazy `<img>` (with a caption in a
+    /// Renders the whole image `at` as a lazy `<img>` (with a caption in a
     /// figure) and records it as a link; returns the index after its end.
-    fn image(
-        &mut self,
-        target: Target<'a>,
-        events: &[Spanned<'a>],
-        i: usize,
-        range: &Range<usize>,
-        defs: &dyn Fn(&str) -> Option<Range<usize>>,
-    ) -> usize {
-        let end = matching_end(events, i);
-        let inner = events.get(i + 1..end).unwrap_or(&[]);
+    fn image(&mut self, target: Target<'a>, at: Element<'_, 'a>) -> usize {
+        let (end, inner) = self.record_link(&target, at, true);
         let alt = plain_text(inner);
         let Target {
-            link_type,
-            dest_url,
-            title,
-            id,
+            dest_url, title, ..
         } = target;
-        self.record_link(&dest_url, link_type, &id, range, inner, true, defs);
         let mut html = String::from("<img src=\"");
         if let Some(scheme) = is_script_url(&dest_url, true) {
-            self.warn_at(range.start, format!("removed {scheme}: URL from image"));
+            self.warn_at(at.range.start, format!("removed {scheme}: URL from image"));
         } else {
             escape::push_url(&mut html, &dest_url);
         }
@@ -783,32 +799,19 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// Opens a link and records it; a script URL drops the link (its text stays).
-    fn open_link(
-        &mut self,
-        target: Target<'a>,
-        events: &[Spanned<'a>],
-        i: usize,
-        range: &Range<usize>,
-        defs: &dyn Fn(&str) -> Option<Range<usize>>,
-    ) {
-        let end = matching_end(events, i);
-        let inner = events.get(i + 1..end).unwrap_or(&[]);
-        let Target {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } = target;
-        self.record_link(&dest_url, link_type, &id, range, inner, false, defs);
-        let dropped = is_script_url(&dest_url, false);
+    fn open_link(&mut self, target: Target<'a>, at: Element<'_, 'a>) {
+        self.record_link(&target, at, false);
+        let dropped = is_script_url(&target.dest_url, false);
         self.open.dropped_links.push(dropped.is_some());
         match dropped {
-            Some(scheme) => self.warn_at(range.start, format!("removed {scheme}: URL from link")),
+            Some(scheme) => {
+                self.warn_at(at.range.start, format!("removed {scheme}: URL from link"))
+            }
             None => self.out.push(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
+                link_type: target.link_type,
+                dest_url: target.dest_url,
+                title: target.title,
+                id: target.id,
             })),
         }
     }
@@ -887,18 +890,17 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Records a link or image destination with its source position.
-    #[allow(clippy::too_many_arguments)]
-    fn record_link(
+    /// Records the destination of the link or image `at` with its source position; returns
+    /// the index of the element's end event and the events inside it.
+    fn record_link<'e>(
         &mut self,
-        url: &str,
-        link_type: LinkType,
-        label: &str,
-        range: &Range<usize>,
-        inner: &[Spanned<'_>],
+        target: &Target<'_>,
+        at: Element<'e, 'a>,
         is_image: bool,
-        defs: &dyn Fn(&str) -> Option<Range<usize>>,
-    ) {
+    ) -> (usize, &'e [Spanned<'a>]) {
+        let (end, inner) = at.contents();
+        let range = at.range;
+        let (url, link_type, label) = (&*target.dest_url, target.link_type, &*target.id);
         let (line, column) = match link_type {
             LinkType::Inline => {
                 let opener = if is_image { 2 } else { 1 };
@@ -919,7 +921,7 @@ impl<'a> Renderer<'a, '_> {
                 if let Some(&pos) = self.def_positions.get(label) {
                     pos
                 } else {
-                    let pos = defs(label)
+                    let pos = (self.definitions)(label)
                         .and_then(|span| {
                             let def = self.src.get(span.clone())?;
                             let colon = find_label_end(def)?;
@@ -948,6 +950,7 @@ impl<'a> Renderer<'a, '_> {
             column,
             is_image,
         });
+        (end, inner)
     }
 }
 

@@ -11,7 +11,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use biaogan::search::{build_index, export_static, query_files, related, Filters};
+use biaogan::fs::Output;
+use biaogan::search::{build_index, export_to, query_files, related, ExportOptions, Filters};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use search_support::generate;
@@ -35,7 +36,13 @@ fn measure(n: usize, chars: usize, strict: bool) {
     let index_time = t.elapsed();
     let out = tmp.path().join("search");
     let t = Instant::now();
-    let stats = export_static(&index, &out).expect("export");
+    let stats = export_to(
+        &index,
+        &Output::Disk(out.clone()),
+        "",
+        &ExportOptions::default(),
+    )
+    .expect("export");
     let export_time = t.elapsed();
     let t = Instant::now();
     let rel = related(&docs, 5);

@@ -97,6 +97,15 @@ impl Vocabulary {
         }
     }
 
+    /// Position of the term `id` in the list of `kind`, for sorting in vocabulary order;
+    /// `usize::MAX` (after every term) when it is not there.
+    pub fn position(&self, kind: Kind, id: &str) -> usize {
+        self.terms(kind)
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(usize::MAX)
+    }
+
     /// Mutable access to the list of `kind`, `None` for tags.
     pub fn terms_mut(&mut self, kind: Kind) -> Option<&mut Vec<Term>> {
         match kind {

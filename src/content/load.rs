@@ -130,13 +130,29 @@ pub fn load(
     let mut workshops: Vec<Workshop> = inventory
         .workshops
         .iter()
-        .filter_map(|path| load_workshop(root, path, &references, md, &mut diagnostics))
+        .filter_map(|path| {
+            load_section_page(
+                root,
+                path,
+                "workshop front matter",
+                &mut diagnostics,
+                |page, d| workshop(page, &references, md, d),
+            )
+        })
         .collect();
     workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut activities: Vec<Activity> = inventory
         .activities
         .iter()
-        .filter_map(|path| load_activity(root, path, &references, md, &mut diagnostics))
+        .filter_map(|path| {
+            load_section_page(
+                root,
+                path,
+                "activity front matter",
+                &mut diagnostics,
+                |page, d| activity(page, &references, md, d),
+            )
+        })
         .collect();
     activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut pages: Vec<Page> = inventory
@@ -944,28 +960,55 @@ fn checked_page_slug(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Op
     }
 }
 
-fn load_workshop(
+/// A section page (`content/workshops/<slug>.md`, `content/activities/<slug>.md`) read, its
+/// front matter parsed and its file-name slug checked.
+struct SectionPage<'a, M> {
+    file: &'a SourceFile,
+    split: Split<'a>,
+    source: YamlSource<'a>,
+    meta: M,
+    slug: String,
+}
+
+/// Reads the section page at `path` with front matter `M` (`what` names it) and hands it to
+/// `make`; the item is left out when that adds any diagnostic.
+fn load_section_page<M: DeserializeOwned, T>(
     root: &Path,
     path: &Path,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    make: impl FnOnce(SectionPage<'_, M>, &mut Vec<Diagnostic>) -> T,
+) -> Option<T> {
+    let file = read_source(root, path, diagnostics)?;
+    let (split, source, meta) = parse_front_matter::<M>(&file, what, diagnostics)?;
+    let slug = checked_page_slug(&file, diagnostics)?;
+    let before = diagnostics.len();
+    let page = SectionPage {
+        file: &file,
+        split,
+        source,
+        meta,
+        slug,
+    };
+    let item = make(page, diagnostics);
+    (diagnostics.len() == before).then_some(item)
+}
+
+/// The workshop of a section page; cases it names are resolved with `index`.
+fn workshop(
+    page: SectionPage<'_, WorkshopMeta>,
     index: &CaseIndex,
     md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Workshop> {
-    let file = read_source(root, path, diagnostics)?;
-    let (split, source, meta) =
-        parse_front_matter::<WorkshopMeta>(&file, "workshop front matter", diagnostics)?;
-    let slug = checked_page_slug(&file, diagnostics)?;
-    let before = diagnostics.len();
+) -> Workshop {
+    let (source, meta) = (&page.source, page.meta);
     let entries: Vec<WorkshopEntry> = meta
         .cases
         .iter()
         .filter_map(|item| {
-            resolve_reference(&source, index, "cases", &item.case, diagnostics).map(|case| {
-                WorkshopEntry {
-                    case,
-                    note: item.note.clone(),
-                }
-            })
+            let case = resolve_reference(source, index, "cases", &item.case, diagnostics)?;
+            let note = item.note.clone();
+            Some(WorkshopEntry { case, note })
         })
         .collect();
     if meta.cases.is_empty() {
@@ -975,61 +1018,51 @@ fn load_workshop(
                 .help("add `cases:` entries like `- case: 2023/企业名称`"),
         );
     }
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    if diagnostics.len() > before {
-        return None;
-    }
-    Some(Workshop {
-        source: file.rel.clone(),
-        url: format!("workshops/{slug}/"),
+    Workshop {
+        source: page.file.rel.clone(),
+        url: format!("workshops/{}/", page.slug),
         title: meta.title,
-        date,
+        date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         trainer: meta.trainer,
         place: meta.place,
         summary: meta.summary,
         agenda: meta.agenda,
         entries,
-        content: render_body(&split, md),
-    })
+        content: render_body(&page.split, md),
+    }
 }
 
-fn load_activity(
-    root: &Path,
-    path: &Path,
+/// The activity of a section page; its host and cases are resolved with `index`.
+fn activity(
+    page: SectionPage<'_, ActivityMeta>,
     index: &CaseIndex,
     md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Activity> {
-    let file = read_source(root, path, diagnostics)?;
-    let (split, source, meta) =
-        parse_front_matter::<ActivityMeta>(&file, "activity front matter", diagnostics)?;
-    let slug = checked_page_slug(&file, diagnostics)?;
-    let before = diagnostics.len();
+) -> Activity {
+    let (source, meta) = (&page.source, page.meta);
+    let mut reference =
+        |key: &str, value: &str| resolve_reference(source, index, key, value, diagnostics);
     let host = meta
         .host
         .as_deref()
-        .and_then(|host| resolve_reference(&source, index, "host", host, diagnostics));
+        .and_then(|host| reference("host", host));
     let cases: Vec<usize> = meta
         .cases
         .iter()
-        .filter_map(|reference| resolve_reference(&source, index, "cases", reference, diagnostics))
+        .filter_map(|case| reference("cases", case))
         .collect();
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    if diagnostics.len() > before {
-        return None;
-    }
-    Some(Activity {
-        source: file.rel.clone(),
-        url: format!("activities/{slug}/"),
+    Activity {
+        source: page.file.rel.clone(),
+        url: format!("activities/{}/", page.slug),
         title: meta.title,
         kind: meta.kind,
-        date,
+        date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         place: meta.place,
         host,
         cases,
         summary: meta.summary,
-        content: render_body(&split, md),
-    })
+        content: render_body(&page.split, md),
+    }
 }
 
 fn load_page(

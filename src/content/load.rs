@@ -127,33 +127,15 @@ pub fn load(
     }
 
     let references = CaseIndex::new(&cases);
-    let mut workshops: Vec<Workshop> = inventory
-        .workshops
-        .iter()
-        .filter_map(|path| {
-            load_section_page(
-                root,
-                path,
-                "workshop front matter",
-                &mut diagnostics,
-                |page, d| workshop(page, &references, md, d),
-            )
-        })
-        .collect();
+    let mut sections = Sections {
+        root,
+        index: &references,
+        md,
+        diagnostics: &mut diagnostics,
+    };
+    let mut workshops = sections.load(&inventory.workshops, "workshop front matter", workshop);
     workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
-    let mut activities: Vec<Activity> = inventory
-        .activities
-        .iter()
-        .filter_map(|path| {
-            load_section_page(
-                root,
-                path,
-                "activity front matter",
-                &mut diagnostics,
-                |page, d| activity(page, &references, md, d),
-            )
-        })
-        .collect();
+    let mut activities = sections.load(&inventory.activities, "activity front matter", activity);
     activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut pages: Vec<Page> = inventory
         .pages
@@ -970,28 +952,53 @@ struct SectionPage<'a, M> {
     slug: String,
 }
 
-/// Reads the section page at `path` with front matter `M` (`what` names it) and hands it to
-/// `make`; the item is left out when that adds any diagnostic.
-fn load_section_page<M: DeserializeOwned, T>(
-    root: &Path,
-    path: &Path,
-    what: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-    make: impl FnOnce(SectionPage<'_, M>, &mut Vec<Diagnostic>) -> T,
-) -> Option<T> {
-    let file = read_source(root, path, diagnostics)?;
-    let (split, source, meta) = parse_front_matter::<M>(&file, what, diagnostics)?;
-    let slug = checked_page_slug(&file, diagnostics)?;
-    let before = diagnostics.len();
-    let page = SectionPage {
-        file: &file,
-        split,
-        source,
-        meta,
-        slug,
-    };
-    let item = make(page, diagnostics);
-    (diagnostics.len() == before).then_some(item)
+/// Builds the item of a section page from it, resolving case references with the index.
+type MakeItem<M, T> = fn(SectionPage<'_, M>, &CaseIndex, &Markdown<'_>, &mut Vec<Diagnostic>) -> T;
+
+/// Loads the pages of the sections that refer to cases (workshops, activities).
+struct Sections<'a, 'm> {
+    root: &'a Path,
+    index: &'a CaseIndex,
+    md: &'a Markdown<'m>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Sections<'_, '_> {
+    /// Loads the section pages at `paths` with front matter `M` (`what` names it), each item
+    /// made by `make`; an item whose making adds a diagnostic is left out.
+    fn load<M: DeserializeOwned, T>(
+        &mut self,
+        paths: &[PathBuf],
+        what: &str,
+        make: MakeItem<M, T>,
+    ) -> Vec<T> {
+        paths
+            .iter()
+            .filter_map(|path| self.load_one(path, what, make))
+            .collect()
+    }
+
+    fn load_one<M: DeserializeOwned, T>(
+        &mut self,
+        path: &Path,
+        what: &str,
+        make: MakeItem<M, T>,
+    ) -> Option<T> {
+        let diagnostics = &mut *self.diagnostics;
+        let file = read_source(self.root, path, diagnostics)?;
+        let (split, source, meta) = parse_front_matter::<M>(&file, what, diagnostics)?;
+        let slug = checked_page_slug(&file, diagnostics)?;
+        let before = diagnostics.len();
+        let page = SectionPage {
+            file: &file,
+            split,
+            source,
+            meta,
+            slug,
+        };
+        let item = make(page, self.index, self.md, diagnostics);
+        (diagnostics.len() == before).then_some(item)
+    }
 }
 
 /// The workshop of a section page; cases it names are resolved with `index`.

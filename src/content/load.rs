@@ -476,12 +476,19 @@ fn load_case(
     let (split, source, meta) =
         parse_front_matter::<CaseMeta>(&file, "case front matter", diagnostics)?;
     let before = diagnostics.iter().filter(|d| d.is_error()).count();
-    check_case_placement(&source, &meta, path, folder_year, diagnostics);
-    check_case_text(&source, &meta, diagnostics);
-    let terms = resolve_case_terms(&source, vocab, &meta, diagnostics);
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    let slug = case_slug(&source, &meta, slugger, diagnostics);
-    let aliases = case_aliases(&source, &meta.aliases, diagnostics);
+    let front = CaseFront { source, meta };
+    front.check_placement(path, folder_year, diagnostics);
+    front.check_text(diagnostics);
+    let terms = front.resolve_terms(vocab, diagnostics);
+    let date = parse_date(
+        &front.source,
+        "date",
+        front.meta.date.as_deref(),
+        diagnostics,
+    );
+    let slug = front.slug(slugger, diagnostics);
+    let aliases = front.aliases(diagnostics);
+    let meta = front.meta;
     let tags: Vec<String> = meta
         .tags
         .iter()
@@ -522,72 +529,6 @@ fn load_case(
     })
 }
 
-/// Checks that a case sits where its front matter says: in its year's folder (an error) and
-/// in a folder named after its enterprise (a warning).
-fn check_case_placement(
-    source: &YamlSource<'_>,
-    meta: &CaseMeta,
-    path: &Path,
-    folder_year: u16,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let folder = path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if meta.year != folder_year {
-        diagnostics.push(
-            source
-                .key_diagnostic(
-                    "year-mismatch",
-                    "year",
-                    format!(
-                        "year {} does not match the folder {folder_year}/",
-                        meta.year
-                    ),
-                )
-                .help(format!(
-                    "set `year: {folder_year}` or move the case into `content/{}/`",
-                    meta.year
-                )),
-        );
-    }
-    if meta.enterprise.trim() != folder {
-        diagnostics.push(
-            Diagnostic {
-                severity: crate::error::Severity::Warning,
-                ..source.key_diagnostic(
-                    "folder-name",
-                    "enterprise",
-                    format!(
-                        "enterprise `{}` differs from its folder name `{folder}`",
-                        meta.enterprise
-                    ),
-                )
-            }
-            .help("name each case folder by the enterprise, as the notice requires"),
-        );
-    }
-}
-
-/// Checks that the case's required text fields are not blank.
-fn check_case_text(source: &YamlSource<'_>, meta: &CaseMeta, diagnostics: &mut Vec<Diagnostic>) {
-    for (key, value) in [
-        ("title", &meta.title),
-        ("enterprise", &meta.enterprise),
-        ("summary", &meta.summary),
-    ] {
-        if value.trim().is_empty() {
-            diagnostics.push(
-                source
-                    .key_diagnostic("empty", key, format!("`{key}` is empty"))
-                    .help(format!("write the case's {key}")),
-            );
-        }
-    }
-}
-
 /// A case's vocabulary values resolved to term ids (`None`: unknown, and reported).
 struct CaseTerms {
     area: Option<String>,
@@ -596,107 +537,152 @@ struct CaseTerms {
     methods: Vec<String>,
 }
 
-/// Resolves the case's area, region, industries and methods against the year's vocabulary.
-fn resolve_case_terms(
-    source: &YamlSource<'_>,
-    vocab: &Vocabulary,
-    meta: &CaseMeta,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> CaseTerms {
-    let area = resolve_one(source, vocab, Kind::Areas, "area", &meta.area, diagnostics);
-    let region = resolve_one(
-        source,
-        vocab,
-        Kind::Regions,
-        "region",
-        &meta.region,
-        diagnostics,
-    );
-    let industries = resolve_many(
-        source,
-        vocab,
-        Kind::Industries,
-        "industry",
-        &meta.industry,
-        diagnostics,
-    );
-    let methods = resolve_many(
-        source,
-        vocab,
-        Kind::Methods,
-        "methods",
-        &meta.methods,
-        diagnostics,
-    );
-    CaseTerms {
-        area,
-        region,
-        industries,
-        methods,
-    }
+/// A case's front matter with its YAML source, for the checks that report at its keys.
+struct CaseFront<'a> {
+    source: YamlSource<'a>,
+    meta: CaseMeta,
 }
 
-/// The case's URL slug: `slug:` if valid, else the enterprise name's; empty (and reported)
-/// when neither gives a valid URL segment.
-fn case_slug(
-    source: &YamlSource<'_>,
-    meta: &CaseMeta,
-    slugger: &Slugger,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    match &meta.slug {
-        Some(slug) if !is_valid_slug(slug) => {
+impl CaseFront<'_> {
+    /// Checks that a case sits where its front matter says: in its year's folder (an error) and
+    /// in a folder named after its enterprise (a warning).
+    fn check_placement(&self, path: &Path, folder_year: u16, diagnostics: &mut Vec<Diagnostic>) {
+        let (source, meta) = (&self.source, &self.meta);
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if meta.year != folder_year {
             diagnostics.push(
                 source
                     .key_diagnostic(
-                        "slug",
-                        "slug",
-                        format!("slug `{slug}` is not a valid URL segment"),
+                        "year-mismatch",
+                        "year",
+                        format!(
+                            "year {} does not match the folder {folder_year}/",
+                            meta.year
+                        ),
                     )
-                    .help(
-                        "use lowercase ASCII letters, digits and hyphens, e.g. `heng-xin-jing-mi`",
-                    ),
+                    .help(format!(
+                        "set `year: {folder_year}` or move the case into `content/{}/`",
+                        meta.year
+                    )),
             );
-            String::new()
         }
-        Some(slug) => slug.clone(),
-        None => {
-            let slug = slugger.enterprise_slug(&meta.enterprise);
-            if is_valid_slug(&slug) {
-                return slug;
-            }
+        if meta.enterprise.trim() != folder {
             diagnostics.push(
-                source
-                    .key_diagnostic(
-                        "slug",
+                Diagnostic {
+                    severity: crate::error::Severity::Warning,
+                    ..source.key_diagnostic(
+                        "folder-name",
                         "enterprise",
-                        format!("cannot derive a URL slug from the enterprise name (got `{slug}`)"),
+                        format!(
+                            "enterprise `{}` differs from its folder name `{folder}`",
+                            meta.enterprise
+                        ),
                     )
-                    .help("add `slug: some-name` to the front matter"),
+                }
+                .help("name each case folder by the enterprise, as the notice requires"),
             );
-            String::new()
         }
     }
-}
 
-/// The case's old URLs as normalized site paths; the ones that are not are reported.
-fn case_aliases(
-    source: &YamlSource<'_>,
-    aliases: &[String],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    let mut normalized = Vec::new();
-    for alias in aliases {
-        match normalize_alias(alias) {
-            Some(alias) => normalized.push(alias),
-            None => diagnostics.push(
-                source
-                    .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
-                    .help("write old URLs as site paths like `/2023/old-name/` (no `..`, no scheme, no backslashes)"),
-            ),
+    /// Checks that the case's required text fields are not blank.
+    fn check_text(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let (source, meta) = (&self.source, &self.meta);
+        for (key, value) in [
+            ("title", &meta.title),
+            ("enterprise", &meta.enterprise),
+            ("summary", &meta.summary),
+        ] {
+            if value.trim().is_empty() {
+                diagnostics.push(
+                    source
+                        .key_diagnostic("empty", key, format!("`{key}` is empty"))
+                        .help(format!("write the case's {key}")),
+                );
+            }
         }
     }
-    normalized
+
+    /// Resolves the case's area, region, industries and methods against the year's vocabulary.
+    fn resolve_terms(&self, vocab: &Vocabulary, diagnostics: &mut Vec<Diagnostic>) -> CaseTerms {
+        let (source, meta) = (&self.source, &self.meta);
+        let mut one =
+            |kind, key, value: &str| resolve_one(source, vocab, kind, key, value, diagnostics);
+        let area = one(Kind::Areas, "area", &meta.area);
+        let region = one(Kind::Regions, "region", &meta.region);
+        let mut many = |kind, key, values: &[String]| {
+            resolve_many(source, vocab, kind, key, values, diagnostics)
+        };
+        let industries = many(Kind::Industries, "industry", &meta.industry);
+        let methods = many(Kind::Methods, "methods", &meta.methods);
+        CaseTerms {
+            area,
+            region,
+            industries,
+            methods,
+        }
+    }
+
+    /// The case's URL slug: `slug:` if valid, else the enterprise name's; empty (and reported)
+    /// when neither gives a valid URL segment.
+    fn slug(&self, slugger: &Slugger, diagnostics: &mut Vec<Diagnostic>) -> String {
+        let (source, meta) = (&self.source, &self.meta);
+        match &meta.slug {
+            Some(slug) if !is_valid_slug(slug) => {
+                diagnostics.push(
+                    source
+                        .key_diagnostic(
+                            "slug",
+                            "slug",
+                            format!("slug `{slug}` is not a valid URL segment"),
+                        )
+                        .help(
+                            "use lowercase ASCII letters, digits and hyphens, e.g. `heng-xin-jing-mi`",
+                        ),
+                );
+                String::new()
+            }
+            Some(slug) => slug.clone(),
+            None => {
+                let slug = slugger.enterprise_slug(&meta.enterprise);
+                if is_valid_slug(&slug) {
+                    return slug;
+                }
+                diagnostics.push(
+                    source
+                        .key_diagnostic(
+                            "slug",
+                            "enterprise",
+                            format!(
+                                "cannot derive a URL slug from the enterprise name (got `{slug}`)"
+                            ),
+                        )
+                        .help("add `slug: some-name` to the front matter"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// The case's old URLs as normalized site paths; the ones that are not are reported.
+    fn aliases(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+        let (source, aliases) = (&self.source, &self.meta.aliases);
+        let mut normalized = Vec::new();
+        for alias in aliases {
+            match normalize_alias(alias) {
+                Some(alias) => normalized.push(alias),
+                None => diagnostics.push(
+                    source
+                        .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
+                        .help("write old URLs as site paths like `/2023/old-name/` (no `..`, no scheme, no backslashes)"),
+                ),
+            }
+        }
+        normalized
+    }
 }
 
 /// Files of a bundle other than Markdown, relative to the bundle, sorted.

@@ -104,6 +104,13 @@ pub fn load(
             .then(a.slug.cmp(&b.slug))
     });
 
+    let references = CaseIndex::new(&cases);
+    let mut loader = Loader {
+        root,
+        index: &references,
+        md,
+        diagnostics: &mut diagnostics,
+    };
     let mut collections = Vec::new();
     for year in inventory.years.iter().rev() {
         let source = inventory
@@ -112,7 +119,7 @@ pub fn load(
             .find(|(y, _)| y == year)
             .map(|(_, p)| p.clone());
         let collection = match &source {
-            Some(path) => load_collection(root, path, *year, md, &mut diagnostics),
+            Some(path) => loader.collection(path, *year),
             None => Some(Collection {
                 year: *year,
                 url: format!("{year}/"),
@@ -126,21 +133,14 @@ pub fn load(
         collections.extend(collection);
     }
 
-    let references = CaseIndex::new(&cases);
-    let mut sections = Sections {
-        root,
-        index: &references,
-        md,
-        diagnostics: &mut diagnostics,
-    };
-    let mut workshops = sections.load(&inventory.workshops, "workshop front matter", workshop);
+    let mut workshops = loader.load(&inventory.workshops, "workshop front matter", workshop);
     workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
-    let mut activities = sections.load(&inventory.activities, "activity front matter", activity);
+    let mut activities = loader.load(&inventory.activities, "activity front matter", activity);
     activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut pages: Vec<Page> = inventory
         .pages
         .iter()
-        .filter_map(|path| load_page(root, path, options, md, &mut diagnostics))
+        .filter_map(|path| loader.page(path, options))
         .collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     let assets = inventory
@@ -806,28 +806,6 @@ fn unknown_term(
     diagnostic.help(help)
 }
 
-fn load_collection(
-    root: &Path,
-    path: &Path,
-    year: u16,
-    md: &Markdown<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Collection> {
-    let file = read_source(root, path, diagnostics)?;
-    let (split, source, meta) =
-        parse_front_matter::<CollectionMeta>(&file, "collection front matter", diagnostics)?;
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    Some(Collection {
-        year,
-        url: format!("{year}/"),
-        title: meta.title,
-        date,
-        summary: meta.summary,
-        content: render_body(&split, md),
-        source: Some(file.rel.clone()),
-    })
-}
-
 /// Finds cases by `YEAR/slug`, `YEAR/企业名称` or a unique `企业名称`.
 struct CaseIndex {
     by_key: HashMap<String, usize>,
@@ -941,15 +919,75 @@ struct SectionPage<'a, M> {
 /// Builds the item of a section page from it, resolving case references with the index.
 type MakeItem<M, T> = fn(SectionPage<'_, M>, &CaseIndex, &Markdown<'_>, &mut Vec<Diagnostic>) -> T;
 
-/// Loads the pages of the sections that refer to cases (workshops, activities).
-struct Sections<'a, 'm> {
+/// Loads the files read after the cases (collections, workshops, activities, pages) into
+/// one list of diagnostics; workshops and activities refer to cases through `index`.
+struct Loader<'a, 'm> {
     root: &'a Path,
     index: &'a CaseIndex,
     md: &'a Markdown<'m>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-impl Sections<'_, '_> {
+impl Loader<'_, '_> {
+    /// The collection of `year` from its `_index.md` at `path`.
+    fn collection(&mut self, path: &Path, year: u16) -> Option<Collection> {
+        let (root, md, diagnostics) = (self.root, self.md, &mut *self.diagnostics);
+        let file = read_source(root, path, diagnostics)?;
+        let (split, source, meta) =
+            parse_front_matter::<CollectionMeta>(&file, "collection front matter", diagnostics)?;
+        let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+        Some(Collection {
+            year,
+            url: format!("{year}/"),
+            title: meta.title,
+            date,
+            summary: meta.summary,
+            content: render_body(&split, md),
+            source: Some(file.rel.clone()),
+        })
+    }
+
+    /// The page at `path` (`None` for a draft unless `options` keep drafts).
+    fn page(&mut self, path: &Path, options: LoadOptions) -> Option<Page> {
+        let (root, md, diagnostics) = (self.root, self.md, &mut *self.diagnostics);
+        let file = read_source(root, path, diagnostics)?;
+        let (split, _, meta) =
+            parse_front_matter::<PageMeta>(&file, "page front matter", diagnostics)?;
+        if meta.draft && !options.drafts {
+            return None;
+        }
+        let rel = file.rel.strip_prefix(CONTENT_DIR).unwrap_or(&file.rel);
+        let mut url = slash_path(&rel.with_extension(""));
+        if url.ends_with("/index") || url == "index" {
+            url.truncate(url.len() - "index".len());
+        } else {
+            url.push('/');
+        }
+        let valid = url
+            .trim_end_matches('/')
+            .split('/')
+            .all(|segment| is_valid_slug(segment) || segment.is_empty());
+        if !valid || url.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "slug",
+                    &file.rel,
+                    format!("page path `{url}` is not a valid URL"),
+                )
+                .help(
+                    "name page files and folders with lowercase ASCII letters, digits and hyphens",
+                ),
+            );
+            return None;
+        }
+        Some(Page {
+            source: file.rel.clone(),
+            url,
+            title: meta.title,
+            summary: meta.summary,
+            content: render_body(&split, md),
+        })
+    }
     /// Loads the section pages at `paths` with front matter `M` (`what` names it), each item
     /// made by `make`; an item whose making adds a diagnostic is left out.
     fn load<M: DeserializeOwned, T>(
@@ -1056,49 +1094,6 @@ fn activity(
         summary: meta.summary,
         content: render_body(&page.split, md),
     }
-}
-
-fn load_page(
-    root: &Path,
-    path: &Path,
-    options: LoadOptions,
-    md: &Markdown<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Page> {
-    let file = read_source(root, path, diagnostics)?;
-    let (split, _, meta) = parse_front_matter::<PageMeta>(&file, "page front matter", diagnostics)?;
-    if meta.draft && !options.drafts {
-        return None;
-    }
-    let rel = file.rel.strip_prefix(CONTENT_DIR).unwrap_or(&file.rel);
-    let mut url = slash_path(&rel.with_extension(""));
-    if url.ends_with("/index") || url == "index" {
-        url.truncate(url.len() - "index".len());
-    } else {
-        url.push('/');
-    }
-    let valid = url
-        .trim_end_matches('/')
-        .split('/')
-        .all(|segment| is_valid_slug(segment) || segment.is_empty());
-    if !valid || url.is_empty() {
-        diagnostics.push(
-            Diagnostic::error(
-                "slug",
-                &file.rel,
-                format!("page path `{url}` is not a valid URL"),
-            )
-            .help("name page files and folders with lowercase ASCII letters, digits and hyphens"),
-        );
-        return None;
-    }
-    Some(Page {
-        source: file.rel.clone(),
-        url,
-        title: meta.title,
-        summary: meta.summary,
-        content: render_body(&split, md),
-    })
 }
 
 #[cfg(test)]

@@ -77,13 +77,7 @@ pub struct SummaryRow {
 /// Private columns are filled only when `include_private` is set.
 pub fn rows(site: &Site, year: u16, include_private: bool) -> Vec<SummaryRow> {
     let vocab = site.vocabulary(year);
-    let region_order = |id: &str| {
-        vocab
-            .regions
-            .iter()
-            .position(|t| t.id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let region_order = |id: &str| vocab.position(Kind::Regions, id);
     let mut cases: Vec<&Case> = site.cases.iter().filter(|c| c.year == year).collect();
     cases.sort_by(|a, b| {
         region_order(&a.region)

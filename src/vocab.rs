@@ -97,6 +97,15 @@ impl Vocabulary {
         }
     }
 
+    /// Position of the term `id` in the list of `kind`, for sorting in vocabulary order;
+    /// `usize::MAX` (after every term) when it is not there.
+    pub fn position(&self, kind: Kind, id: &str) -> usize {
+        self.terms(kind)
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(usize::MAX)
+    }
+
     /// Mutable access to the list of `kind`, `None` for tags.
     pub fn terms_mut(&mut self, kind: Kind) -> Option<&mut Vec<Term>> {
         match kind {
@@ -469,25 +478,32 @@ mod tests {
     fn front_matter_accepts_names_ids_and_authorities_only() {
         let vocab = Vocabulary::builtin();
         let id = |kind, value| vocab.resolve(kind, value).map(|t| t.id.as_str());
-        assert_eq!(id(Kind::Regions, "luoyang"), Some("luoyang"));
-        assert_eq!(id(Kind::Regions, " 洛阳市 "), Some("luoyang"));
-        assert_eq!(id(Kind::Regions, "LuoYang"), Some("luoyang"));
-        assert_eq!(id(Kind::Regions, "洛阳市工业和信息化局"), Some("luoyang"));
-        assert_eq!(id(Kind::Regions, "河南省巩义市工信局"), Some("gongyi"));
-        assert_eq!(
-            id(Kind::Regions, "济源示范区工业和信息化局"),
-            Some("jiyuan")
-        );
-        // Short forms and numbers stay errors in front matter.
-        assert_eq!(id(Kind::Regions, "郑州"), None);
-        assert_eq!(id(Kind::Regions, "洛阳市区"), None);
-        assert_eq!(id(Kind::Areas, "数字化"), None);
-        assert_eq!(id(Kind::Areas, "3"), None);
-        assert_eq!(
-            id(Kind::Methods, "统计过程控制（SPC）"),
-            Some("spc"),
-            "full-width brackets"
-        );
+        for (kind, value, expected, note) in [
+            (Kind::Regions, "luoyang", Some("luoyang"), ""),
+            (Kind::Regions, " 洛阳市 ", Some("luoyang"), ""),
+            (Kind::Regions, "LuoYang", Some("luoyang"), ""),
+            (Kind::Regions, "洛阳市工业和信息化局", Some("luoyang"), ""),
+            (Kind::Regions, "河南省巩义市工信局", Some("gongyi"), ""),
+            (
+                Kind::Regions,
+                "济源示范区工业和信息化局",
+                Some("jiyuan"),
+                "",
+            ),
+            // Short forms and numbers stay errors in front matter.
+            (Kind::Regions, "郑州", None, ""),
+            (Kind::Regions, "洛阳市区", None, ""),
+            (Kind::Areas, "数字化", None, ""),
+            (Kind::Areas, "3", None, ""),
+            (
+                Kind::Methods,
+                "统计过程控制（SPC）",
+                Some("spc"),
+                "full-width brackets",
+            ),
+        ] {
+            assert_eq!(id(kind, value), expected, "{value} {note}");
+        }
     }
 
     #[test]
@@ -498,21 +514,29 @@ mod tests {
                 .find(kind, value, Leniency::Sheet)
                 .map(|t| t.id.as_str())
         };
-        assert_eq!(id(Kind::Regions, "郑州"), Some("zhengzhou"));
-        assert_eq!(id(Kind::Regions, "济源"), Some("jiyuan"));
-        assert_eq!(id(Kind::Regions, "Zhengzhou"), Some("zhengzhou"));
-        assert_eq!(id(Kind::Regions, "郑州工信局"), Some("zhengzhou"));
-        assert_eq!(
-            id(Kind::Regions, "郑州航空港经济综合实验区管委会"),
-            Some("hangkonggang")
-        );
-        assert_eq!(id(Kind::Regions, "北京市"), None);
-        assert_eq!(id(Kind::Regions, "新乡市长垣市"), None, "two regions tie");
-        assert_eq!(
-            id(Kind::Methods, "质量管理小组（QC小组）"),
-            Some("qc-circle")
-        );
-        assert_eq!(id(Kind::Industries, "新"), None);
+        for (kind, value, expected, note) in [
+            (Kind::Regions, "郑州", Some("zhengzhou"), ""),
+            (Kind::Regions, "济源", Some("jiyuan"), ""),
+            (Kind::Regions, "Zhengzhou", Some("zhengzhou"), ""),
+            (Kind::Regions, "郑州工信局", Some("zhengzhou"), ""),
+            (
+                Kind::Regions,
+                "郑州航空港经济综合实验区管委会",
+                Some("hangkonggang"),
+                "",
+            ),
+            (Kind::Regions, "北京市", None, ""),
+            (Kind::Regions, "新乡市长垣市", None, "two regions tie"),
+            (
+                Kind::Methods,
+                "质量管理小组（QC小组）",
+                Some("qc-circle"),
+                "",
+            ),
+            (Kind::Industries, "新", None, ""),
+        ] {
+            assert_eq!(id(kind, value), expected, "{value} {note}");
+        }
         // Areas by their number in the notice.
         for (value, area) in [
             ("1", "gbt19004"),

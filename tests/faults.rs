@@ -7,12 +7,16 @@ mod common;
 #[path = "common/corpus.rs"]
 mod corpus;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::{files_below, TestSite};
+
+/// A site's output: every file's bytes by path.
+type Files = BTreeMap<String, Vec<u8>>;
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("biaogan")
@@ -63,6 +67,35 @@ fn temporaries(root: &Path) -> Vec<String> {
     found
 }
 
+/// A generated site of `cases` cases, built once: the site, how long the cold build took
+/// and its output.
+fn built(cases: usize) -> (TestSite, Duration, Files) {
+    let site = generated(cases);
+    let started = Instant::now();
+    build_ok(site.root());
+    let cold = started.elapsed();
+    let reference = files_below(&site.public());
+    (site, cold, reference)
+}
+
+/// A generated site of `cases` cases, not built, and the output of a cold build of the same
+/// site elsewhere: for two processes started together on the first.
+fn unbuilt_with_reference(cases: usize) -> (TestSite, Files) {
+    let reference_site = generated(cases);
+    build_ok(reference_site.root());
+    (generated(cases), files_below(&reference_site.public()))
+}
+
+/// Starts a cold build (cache removed) of the site at `root`, its stdout discarded.
+fn spawn_cold_build(root: &Path, stderr: Stdio) -> Child {
+    let _ = std::fs::remove_dir_all(root.join(".biaogan/cache"));
+    command(root, &["build"])
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 fn build_ok(root: &Path) -> String {
     let output = command(root, &["build"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -94,24 +127,15 @@ fn send(child: &Child, signal: &str) {
 /// equals the cold build and leaves no temporary directory.
 #[test]
 fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
-    let site = generated(40);
+    let (site, cold, reference) = built(40);
     let root = site.root();
-    let started = Instant::now();
-    build_ok(root);
-    let cold = started.elapsed();
-    let reference = files_below(&site.public());
     assert!(reference.len() > 40);
     let points = 30;
     let mut interrupted = 0;
     for i in 0..points {
         // Positions spread over the build; where each lands does not change what is asserted.
         let delay = cold.mul_f64((i as f64 + 0.5) / points as f64);
-        let _ = std::fs::remove_dir_all(root.join(".biaogan/cache"));
-        let mut child = command(root, &["build"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_cold_build(root, Stdio::null());
         std::thread::sleep(delay);
         let _ = child.kill();
         if exit_code(&mut child) != 0 {
@@ -148,19 +172,10 @@ fn issue_17_sigkill_at_30_points_never_blocks_the_next_build() {
 /// output and exits 128 + signal (or 0 when it had already finished).
 #[test]
 fn sigterm_and_sigint_stop_a_build_cleanly() {
-    let site = generated(40);
+    let (site, cold, reference) = built(40);
     let root = site.root();
-    let started = Instant::now();
-    build_ok(root);
-    let cold = started.elapsed();
-    let reference = files_below(&site.public());
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
-        let _ = std::fs::remove_dir_all(root.join(".biaogan/cache"));
-        let mut child = command(root, &["build"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_cold_build(root, Stdio::piped());
         std::thread::sleep(cold / 3);
         send(&child, signal);
         let mut stderr = String::new();
@@ -258,11 +273,8 @@ fn a_lock_file_of_a_dead_process_is_taken_over() {
 /// Two builds started together: both succeed (one waits), and the output is the cold one.
 #[test]
 fn two_concurrent_builds_both_succeed() {
-    let site = generated(60);
+    let (site, reference) = unbuilt_with_reference(60);
     let root = site.root();
-    let reference_site = generated(60);
-    build_ok(reference_site.root());
-    let reference = files_below(&reference_site.public());
     let children: Vec<Child> = (0..2)
         .map(|_| {
             command(root, &["build"])
@@ -284,11 +296,8 @@ fn two_concurrent_builds_both_succeed() {
 /// `build` while `serve` runs on the same site succeeds and writes the cold build's output.
 #[test]
 fn build_during_serve_succeeds() {
-    let site = generated(60);
+    let (site, reference) = unbuilt_with_reference(60);
     let root = site.root();
-    let reference_site = generated(60);
-    build_ok(reference_site.root());
-    let reference = files_below(&reference_site.public());
     let mut serve = command(root, &["serve", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -358,23 +367,14 @@ fn a_read_only_output_fails_cleanly() {
     let site = TestSite::fixture("minimal");
     let root = site.root();
     let mount = root.join("ro");
-    std::fs::create_dir_all(&mount).unwrap();
-    let out = mount.join("public");
-    let script = format!(
-        "mount -t tmpfs -o size=8m tmpfs '{m}' || exit 77\n\
-         '{bin}' --root '{r}' build --out '{o}' 2>/dev/null || exit 78\n\
+    let script = "'{bin}' --root '{r}' build --out '{o}' 2>/dev/null || exit 78\n\
          find '{o}' -type f | sort | xargs md5sum > '{r}/before'\n\
          mount -o remount,ro '{m}' || exit 77\n\
          echo '---\ntitle: 关于\n---\n\n改过的页面。' > '{r}/content/about.md'\n\
          '{bin}' --root '{r}' build --out '{o}'; echo \"exit=$?\"\n\
          find '{o}' -type f | sort | xargs md5sum > '{r}/after'\n\
-         ls -A '{m}'",
-        m = mount.display(),
-        o = out.display(),
-        r = root.display(),
-        bin = bin().display(),
-    );
-    let Some((stdout, stderr)) = in_user_namespace(&script) else {
+         ls -A '{m}'";
+    let Some((stdout, stderr)) = on_tmpfs(root, &mount, "8m", script) else {
         return;
     };
     assert!(stdout.contains("exit=1"), "{stdout}\n{stderr}");
@@ -384,6 +384,19 @@ fn a_read_only_output_fails_cleanly() {
     let before = std::fs::read_to_string(root.join("before")).unwrap();
     assert!(before.contains("index.html"));
     assert_eq!(before, std::fs::read_to_string(root.join("after")).unwrap());
+}
+
+/// Runs `script` in a new user and mount namespace (see [`in_user_namespace`]) with a tmpfs
+/// of `size` mounted at `mount`; in the script, `{m}` is the mount point, `{o}` the output
+/// directory `{m}/public`, `{r}` the site root and `{bin}` biaogan.
+fn on_tmpfs(root: &Path, mount: &Path, size: &str, script: &str) -> Option<(String, String)> {
+    std::fs::create_dir_all(mount).unwrap();
+    let script = format!("mount -t tmpfs -o size={size} tmpfs '{{m}}' || exit 77\n{script}")
+        .replace("{o}", &mount.join("public").display().to_string())
+        .replace("{m}", &mount.display().to_string())
+        .replace("{r}", &root.display().to_string())
+        .replace("{bin}", &bin().display().to_string());
+    in_user_namespace(&script)
 }
 
 /// Runs a shell script as root of a new user and mount namespace; `None` (test skipped, with
@@ -419,20 +432,11 @@ fn in_user_namespace(script: &str) -> Option<(String, String)> {
 fn a_full_disk_fails_cleanly() {
     let site = generated(40);
     let root = site.root();
-    let mount = root.join("small");
-    std::fs::create_dir_all(&mount).unwrap();
-    let out = mount.join("public");
-    let script = format!(
-        "mount -t tmpfs -o size=512k tmpfs '{m}' || exit 77\n\
-         mkdir -p '{o}' && echo kept > '{o}/.biaogan-output' && echo previous > '{o}/index.html'\n\
+    let script =
+        "mkdir -p '{o}' && echo kept > '{o}/.biaogan-output' && echo previous > '{o}/index.html'\n\
          '{bin}' --root '{r}' build --out '{o}'; echo \"exit=$?\"\n\
-         ls -A '{m}'; cat '{o}/index.html'",
-        m = mount.display(),
-        o = out.display(),
-        r = root.display(),
-        bin = bin().display(),
-    );
-    let Some((stdout, stderr)) = in_user_namespace(&script) else {
+         ls -A '{m}'; cat '{o}/index.html'";
+    let Some((stdout, stderr)) = on_tmpfs(root, &root.join("small"), "512k", script) else {
         return;
     };
     assert!(stdout.contains("exit=1"), "{stdout}\n{stderr}");

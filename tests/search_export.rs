@@ -2,7 +2,10 @@
 //! index API: every error names its path.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-use biaogan::search::{build_index, export_static, Filters, SearchDoc, SearchError, SearchIndex};
+use biaogan::fs::Output;
+use biaogan::search::{
+    build_index, export_to, ExportOptions, Filters, SearchDoc, SearchError, SearchIndex,
+};
 
 fn tiny() -> Vec<SearchDoc> {
     let doc = |url: &str, title: &str, enterprise: &str, body: &str, area: &str| SearchDoc {
@@ -48,7 +51,8 @@ fn export_format_snapshot() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let index = build_index(&tiny(), &tmp.path().join("index")).expect("build");
     let out = tmp.path().join("search");
-    let stats = export_static(&index, &out).expect("export");
+    let (output, options) = (Output::Disk(out.clone()), ExportOptions::default());
+    let stats = export_to(&index, &output, "", &options).expect("export");
     assert_eq!(stats.docs, 3);
     insta::assert_snapshot!("meta", read(&out, "meta.js"));
     insta::assert_snapshot!("facets", read(&out, "f/0.js"));
@@ -62,7 +66,7 @@ fn export_format_snapshot() {
     }
     insta::assert_snapshot!("buckets", buckets);
     // Exporting again into the same directory replaces the previous export.
-    let again = export_static(&index, &out).expect("export again");
+    let again = export_to(&index, &output, "", &options).expect("export again");
     assert_eq!(again, stats);
 }
 

@@ -11,8 +11,10 @@ use std::path::Path;
 use std::process::Command;
 
 use biaogan::search::tokenizer::{class_of, CharClass};
-use biaogan::search::{build_index, export_static, query_files, Filters, SearchDoc, Sort};
-use search_support::{generate, values, Rng, AREAS, INDUSTRIES, METHODS, REGIONS, TAGS};
+use biaogan::search::{build_index, query_files, Filters, SearchDoc, Sort};
+use search_support::{
+    export_into, generate, values, Rng, AREAS, INDUSTRIES, METHODS, REGIONS, TAGS,
+};
 use serde_json::json;
 
 fn edge_docs() -> Vec<SearchDoc> {
@@ -190,7 +192,7 @@ fn static_search_equals_tantivy_search() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let index = build_index(&docs, &tmp.path().join("index")).expect("build");
     let out = tmp.path().join("search");
-    let stats = export_static(&index, &out).expect("export");
+    let stats = export_into(&index, &out);
     eprintln!("parity export: {stats:?}");
 
     let mut cases = Vec::new();

@@ -11,10 +11,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use biaogan::search::{build_index, export_static, query_files, related, Filters};
+use biaogan::search::{build_index, query_files, related, Filters};
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use search_support::generate;
+use search_support::{export_into, generate};
 
 const BUDGET: usize = 150 * 1024;
 
@@ -35,7 +35,7 @@ fn measure(n: usize, chars: usize, strict: bool) {
     let index_time = t.elapsed();
     let out = tmp.path().join("search");
     let t = Instant::now();
-    let stats = export_static(&index, &out).expect("export");
+    let stats = export_into(&index, &out);
     let export_time = t.elapsed();
     let t = Instant::now();
     let rel = related(&docs, 5);

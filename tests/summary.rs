@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{stderr, TestSite};
 
@@ -37,6 +37,46 @@ fn run_ok(site: &TestSite, args: &[&str]) -> String {
         "biaogan {args:?} failed:\n{message}"
     );
     message
+}
+
+/// Runs `biaogan import summary SHEET --year YEAR` on `site`: the output and its stderr.
+fn import(site: &TestSite, sheet: &Path, year: &str) -> (std::process::Output, String) {
+    let output = site.run(&["import", "summary", sheet.to_str().unwrap(), "--year", year]);
+    let message = stderr(site, &output);
+    (output, message)
+}
+
+/// Runs `biaogan import summary SHEET --year YEAR` on `site`, asserts success and returns
+/// its stderr.
+fn import_ok(site: &TestSite, sheet: &Path, year: &str) -> String {
+    run_ok(
+        site,
+        &["import", "summary", sheet.to_str().unwrap(), "--year", year],
+    )
+}
+
+/// The text of the case `YEAR/企业名称` of `site`.
+fn case_text(site: &TestSite, case: &str) -> String {
+    let path = site.root().join("content").join(case).join("index.md");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Writes a sheet file `name` into the site's folder; its path.
+fn write_sheet(site: &TestSite, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = site.root().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Writes rows of text cells into `sheet`, the first at row `first` (0-based).
+fn write_rows(sheet: &mut rust_xlsxwriter::Worksheet, first: u32, rows: &[&[&str]]) {
+    for (index, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            sheet
+                .write_string(first + index as u32, col as u16, *value)
+                .unwrap();
+        }
+    }
 }
 
 /// Exports the summary of `year` into `dir/name` and returns the file's bytes.
@@ -230,10 +270,7 @@ fn export_then_import_round_trips_the_public_columns() {
         for source in [format!("{year}.csv"), xlsx_name.clone()] {
             let fresh = fresh_site();
             let sheet = out.path().join(&source);
-            let message = run_ok(
-                &fresh,
-                &["import", "summary", sheet.to_str().unwrap(), "--year", year],
-            );
+            let message = import_ok(&fresh, &sheet, year);
             assert!(message.contains("0 bad row(s)"), "{message}");
             // The skeletons of 入选 cases hold placeholder text: `check` refuses them until
             // they are written; the sheet's columns are not touched by writing them.
@@ -260,16 +297,7 @@ fn private_columns_round_trip_too() {
     let csv = export(&sample, "2023", out.path(), "p.csv", true);
     let fresh = fresh_site();
     let sheet = out.path().join("p.csv");
-    run_ok(
-        &fresh,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2023",
-        ],
-    );
+    import_ok(&fresh, &sheet, "2023");
     write_up(fresh.root());
     run_ok(&fresh, &["check"]);
     let again = export(&fresh, "2023", out.path(), "again.csv", true);
@@ -283,10 +311,7 @@ fn import_never_overwrites_and_reports_bad_rows() {
         .root()
         .join("content/2023/甲方精密机械有限公司/index.md");
     let before = std::fs::read(&existing).unwrap();
-    let sheet = site.root().join("list.csv");
-    std::fs::write(
-        &sheet,
-        "\u{feff}序号,申报单位,经验题目,所属地区,领域,行业,方法\n\
+    let sheet = write_sheet(&site, "list.csv", "\u{feff}序号,申报单位,经验题目,所属地区,领域,行业,方法\n\
          1,甲方精密机械有限公司,另一个题目,郑州市,可靠性提升,,\n\
          3,丙方电子有限公司,基于可靠性试验的电子产品质量提升经验,新乡,可靠性提升,新一代信息技术,可靠性试验\n\
          4,,缺少企业名称的经验,郑州市,可靠性提升,,\n\
@@ -294,17 +319,8 @@ fn import_never_overwrites_and_reports_bad_rows() {
          6,戊方汽车有限公司,某经验,开封市,不存在的领域,汽车,\n\
          \n\
          x,己方食品有限公司,某经验,开封市,digital,食品、不存在的行业,\n\
-         8,丙方电子有限公司,重复的企业,新乡市,可靠性提升,,\n",
-    )
-    .unwrap();
-    let output = site.run(&[
-        "import",
-        "summary",
-        sheet.to_str().unwrap(),
-        "--year",
-        "2023",
-    ]);
-    let message = stderr(&site, &output);
+         8,丙方电子有限公司,重复的企业,新乡市,可靠性提升,,\n");
+    let (output, message) = import(&site, &sheet, "2023");
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -339,9 +355,7 @@ fn import_never_overwrites_and_reports_bad_rows() {
             "no folder for the bad row of {bad}"
         );
     }
-    let created =
-        std::fs::read_to_string(site.root().join("content/2023/丙方电子有限公司/index.md"))
-            .unwrap();
+    let created = case_text(&site, "2023/丙方电子有限公司");
     assert!(created.contains("number: 3\n"), "{created}");
     assert!(created.contains("region: \"xinxiang\""), "{created}");
     assert!(
@@ -366,25 +380,13 @@ fn import_reads_gb18030_csv_with_a_title_row() {
     let text = "2023年质量标杆典型经验推荐汇总表\r\n序号,单位名称,经验名称,地区,重点领域,行业,方法,状态,联系电话,2022年利润（万元）\r\n1,庚方包装有限公司,实施精益管理提升包装质量的经验,济源,关键过程质量控制,轻纺,精益管理,推荐,0391-5550000,\"1,250\"\r\n";
     let (bytes, _, errors) = encoding_rs::GB18030.encode(text);
     assert!(!errors);
-    let sheet = site.root().join("list.csv");
-    std::fs::write(&sheet, &bytes).unwrap();
-    let message = run_ok(
-        &site,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2023",
-        ],
-    );
+    let sheet = write_sheet(&site, "list.csv", &bytes);
+    let message = import_ok(&site, &sheet, "2023");
     assert!(
         message.contains("created content/2023/庚方包装有限公司/index.md (row 3)"),
         "{message}"
     );
-    let created =
-        std::fs::read_to_string(site.root().join("content/2023/庚方包装有限公司/index.md"))
-            .unwrap();
+    let created = case_text(&site, "2023/庚方包装有限公司");
     assert!(created.contains("region: \"jiyuan\""), "{created}");
     assert!(created.contains("phone: \"0391-5550000\""), "{created}");
     assert!(created.contains("profit: {2022: 1250}"), "{created}");
@@ -397,34 +399,15 @@ fn import_reads_xlsx_rows_with_their_sheet_row_numbers() {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.write_string(0, 0, "推荐名单").unwrap();
-    for (col, header) in ["企业名称", "典型经验名称", "推荐地区", "重点领域"]
-        .iter()
-        .enumerate()
-    {
-        sheet.write_string(2, col as u16, *header).unwrap();
-    }
-    for (col, value) in ["辛方机械有限公司", "某经验", "郑州市", "质量管理数字化"]
-        .iter()
-        .enumerate()
-    {
-        sheet.write_string(3, col as u16, *value).unwrap();
-    }
-    for (col, value) in ["壬方机械有限公司", "某经验", "郑州市", ""]
-        .iter()
-        .enumerate()
-    {
-        sheet.write_string(4, col as u16, *value).unwrap();
-    }
+    let rows: [&[&str]; 3] = [
+        &["企业名称", "典型经验名称", "推荐地区", "重点领域"],
+        &["辛方机械有限公司", "某经验", "郑州市", "质量管理数字化"],
+        &["壬方机械有限公司", "某经验", "郑州市", ""],
+    ];
+    write_rows(sheet, 2, &rows);
     let path = site.root().join("list.xlsx");
     workbook.save(&path).unwrap();
-    let output = site.run(&[
-        "import",
-        "summary",
-        path.to_str().unwrap(),
-        "--year",
-        "2023",
-    ]);
-    let message = stderr(&site, &output);
+    let (output, message) = import(&site, &path, "2023");
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(
         message.contains("created content/2023/辛方机械有限公司/index.md (row 4)"),
@@ -444,16 +427,8 @@ fn import_warns_about_quotas_and_refuses_bad_folder_names() {
         sheet.push_str(&format!("郑州第{n}机械有限公司,某经验,郑州市,可靠性提升\n"));
     }
     sheet.push_str("../越界有限公司,某经验,郑州市,可靠性提升\n");
-    let path = site.root().join("list.csv");
-    std::fs::write(&path, sheet).unwrap();
-    let output = site.run(&[
-        "import",
-        "summary",
-        path.to_str().unwrap(),
-        "--year",
-        "2023",
-    ]);
-    let message = stderr(&site, &output);
+    let path = write_sheet(&site, "list.csv", sheet);
+    let (output, message) = import(&site, &path, "2023");
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(
         message.contains(
@@ -473,17 +448,10 @@ fn import_warns_about_quotas_and_refuses_bad_folder_names() {
 #[test]
 fn import_refuses_a_sheet_without_enterprise_column() {
     let site = TestSite::fixture("minimal");
-    let sheet = site.root().join("list.csv");
-    std::fs::write(&sheet, "名称,地区\n甲,郑州市\n").unwrap();
-    let output = site.run(&[
-        "import",
-        "summary",
-        sheet.to_str().unwrap(),
-        "--year",
-        "2023",
-    ]);
+    let sheet = write_sheet(&site, "list.csv", "名称,地区\n甲,郑州市\n");
+    let (output, message) = import(&site, &sheet, "2023");
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&site, &output).contains("no header row naming the enterprise column"));
+    assert!(message.contains("no header row naming the enterprise column"));
 }
 
 #[test]
@@ -880,14 +848,7 @@ fn issue_15_bureau_sheet_imports_the_same_from_every_format() {
     ];
     for (sheet, name) in sheets {
         let site = fresh_site();
-        let output = site.run(&[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2025",
-        ]);
-        let message = stderr(&site, &output);
+        let (output, message) = import(&site, &sheet, "2025");
         assert!(output.status.success(), "{}:\n{message}", sheet.display());
         for expected in [
             format!("read {name} of "),
@@ -936,16 +897,7 @@ fn issue_15_kept_cells_never_reach_the_public_site() {
     let sheet = dir.path().join("洛阳市汇总表.xlsx");
     bureau_xlsx(&sheet);
     let site = fresh_site();
-    run_ok(
-        &site,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2025",
-        ],
-    );
+    import_ok(&site, &sheet, "2025");
     write_up(site.root());
     run_ok(&site, &["build"]);
     let mut files = 0;
@@ -986,23 +938,9 @@ fn issue_15_kept_cells_never_reach_the_public_site() {
 #[test]
 fn issue_15_one_row_header_keeps_every_unknown_cell() {
     let site = fresh_site();
-    let sheet = site.root().join("名单.csv");
-    std::fs::write(
-        &sheet,
-        "\u{feff}序号,推荐单位,企业名称,质量标杆典型经验名称,所属领域,推荐理由,,备注,备注\r\n\
-         1,巩义市工信局,巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,4,行业龙头,手写补充,甲,乙\r\n",
-    )
-    .unwrap();
-    let message = run_ok(
-        &site,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2025",
-        ],
-    );
+    let sheet = write_sheet(&site, "名单.csv", "\u{feff}序号,推荐单位,企业名称,质量标杆典型经验名称,所属领域,推荐理由,,备注,备注\r\n\
+         1,巩义市工信局,巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,4,行业龙头,手写补充,甲,乙\r\n");
+    let message = import_ok(&site, &sheet, "2025");
     for expected in [
         "kept 4 cell(s) in private.extra",
         "  名单!F2 推荐理由: 行业龙头\n",
@@ -1016,11 +954,7 @@ fn issue_15_one_row_header_keeps_every_unknown_cell() {
             "missing `{expected}` in:\n{message}"
         );
     }
-    let text = std::fs::read_to_string(
-        site.root()
-            .join("content/2025/巩义恒通耐材有限公司/index.md"),
-    )
-    .unwrap();
+    let text = case_text(&site, "2025/巩义恒通耐材有限公司");
     assert!(
         text.contains("title: \"实施精益管理提升耐材质量一致性的经验\"\n"),
         "{text}"
@@ -1044,40 +978,28 @@ fn issue_15_bad_values_name_the_sheet_row_and_cell() {
     sheet
         .write_string(0, 0, "2025年河南省质量标杆汇总表")
         .unwrap();
-    let headers = [
-        "推荐单位",
-        "企业名称",
-        "经验名称",
-        "所属重点领域",
-        "统一社会信用代码",
-        "2022年利润（万元）",
+    let rows: [&[&str]; 2] = [
+        &[
+            "推荐单位",
+            "企业名称",
+            "经验名称",
+            "所属重点领域",
+            "统一社会信用代码",
+            "2022年利润（万元）",
+        ],
+        &[
+            "新乡市工信局",
+            "新乡某电机有限公司",
+            "某经验",
+            "9",
+            "91410700ma9kx3t2lx",
+            "-12",
+        ],
     ];
-    for (col, header) in headers.iter().enumerate() {
-        sheet.write_string(1, col as u16, *header).unwrap();
-    }
-    for (col, value) in [
-        "新乡市工信局",
-        "新乡某电机有限公司",
-        "某经验",
-        "9",
-        "91410700ma9kx3t2lx",
-        "-12",
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet.write_string(2, col as u16, *value).unwrap();
-    }
+    write_rows(sheet, 1, &rows);
     let path = site.root().join("汇总表.xlsx");
     workbook.save(&path).unwrap();
-    let output = site.run(&[
-        "import",
-        "summary",
-        path.to_str().unwrap(),
-        "--year",
-        "2025",
-    ]);
-    let message = stderr(&site, &output);
+    let (output, message) = import(&site, &path, "2025");
     assert_eq!(output.status.code(), Some(1), "{message}");
     for expected in [
         "error: row 3 (新乡某电机有限公司): 2025年汇总表!D3 所属重点领域: unknown 重点领域 `9` for 2025; give a number or a name: 1 贯彻GB/T 19004 质量管理实践",
@@ -1094,22 +1016,8 @@ fn issue_15_bad_values_name_the_sheet_row_and_cell() {
 #[test]
 fn issue_15_placeholders_are_errors_for_selected_cases() {
     let site = fresh_site();
-    let sheet = site.root().join("list.csv");
-    std::fs::write(
-        &sheet,
-        "企业名称,地区,重点领域,状态\n甲方机械有限公司,郑州市,可靠性提升,入选\n乙方机械有限公司,郑州市,质量管理数字化,推荐\n",
-    )
-    .unwrap();
-    run_ok(
-        &site,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2025",
-        ],
-    );
+    let sheet = write_sheet(&site, "list.csv", "企业名称,地区,重点领域,状态\n甲方机械有限公司,郑州市,可靠性提升,入选\n乙方机械有限公司,郑州市,质量管理数字化,推荐\n");
+    import_ok(&site, &sheet, "2025");
     let check = site.run(&["check"]);
     let message = stderr(&site, &check);
     assert_eq!(check.status.code(), Some(1), "{message}");
@@ -1172,32 +1080,14 @@ fn issue_16_front_matter_accepts_an_authority_as_its_region() {
 #[test]
 fn issue_15_rows_without_region_take_the_reporting_unit() {
     let site = fresh_site();
-    let sheet = site.root().join("巩义.csv");
-    std::fs::write(
-        &sheet,
-        "2025年质量标杆推荐汇总表\n填报单位（盖章）：巩义市工业和信息化局\n企业名称,经验名称,领域,联系人手机\n\
-         巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,四,１３８ ０００ ０００ ０５\n",
-    )
-    .unwrap();
-    let message = run_ok(
-        &site,
-        &[
-            "import",
-            "summary",
-            sheet.to_str().unwrap(),
-            "--year",
-            "2025",
-        ],
-    );
+    let sheet = write_sheet(&site, "巩义.csv", "2025年质量标杆推荐汇总表\n填报单位（盖章）：巩义市工业和信息化局\n企业名称,经验名称,领域,联系人手机\n\
+         巩义恒通耐材有限公司,实施精益管理提升耐材质量一致性的经验,四,１３８ ０００ ０００ ０５\n");
+    let message = import_ok(&site, &sheet, "2025");
     assert!(
         message.contains("填报单位 巩义市工业和信息化局 is 巩义市: rows without 地区 belong to it"),
         "{message}"
     );
-    let text = std::fs::read_to_string(
-        site.root()
-            .join("content/2025/巩义恒通耐材有限公司/index.md"),
-    )
-    .unwrap();
+    let text = case_text(&site, "2025/巩义恒通耐材有限公司");
     assert!(
         text.contains("region: \"gongyi\"\narea: \"key-process\"\n"),
         "{text}"

@@ -115,6 +115,14 @@ fn styles() -> Vec<Style> {
             .outline_lvl(level - 1)
             .line_spacing(LineSpacing::new().line(300).before(before).after(after))
     };
+    // Centred display lines: caption, cover and the contents' heading.
+    let centred = |id: &str, name: &str, east_asia: &str, size: usize, spacing: LineSpacing| {
+        paragraph_style(id, name)
+            .fonts(fonts(east_asia, LATIN))
+            .size(size)
+            .align(AlignmentType::Center)
+            .line_spacing(spacing)
+    };
     vec![
         Style::new("Normal", StyleType::Paragraph)
             .name("Normal")
@@ -135,11 +143,13 @@ fn styles() -> Vec<Style> {
         paragraph_style(QUOTE, "Quote")
             .fonts(fonts("楷体", LATIN))
             .indent(Some(420), None, Some(420), None),
-        paragraph_style(CAPTION, "caption")
-            .fonts(fonts("黑体", LATIN))
-            .size(21)
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line(300).after(120)),
+        centred(
+            CAPTION,
+            "caption",
+            "黑体",
+            21,
+            LineSpacing::new().line(300).after(120),
+        ),
         paragraph_style(TABLE_TEXT, "Table Text")
             .size(21)
             .line_spacing(single.clone()),
@@ -149,22 +159,28 @@ fn styles() -> Vec<Style> {
             .fonts(fonts("楷体", LATIN))
             .indent(Some(420), None, Some(420), None)
             .line_spacing(LineSpacing::new().line(360).before(120).after(240)),
-        paragraph_style(COVER_TITLE, "Cover Title")
-            .fonts(fonts("黑体", LATIN))
-            .size(52)
-            .bold()
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line(480).before(3600).after(600)),
-        paragraph_style(COVER_LINE, "Cover Line")
-            .fonts(fonts("楷体", LATIN))
-            .size(32)
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line(480).after(240)),
-        paragraph_style(TOC_HEADING, "TOC Heading")
-            .fonts(fonts("黑体", LATIN))
-            .size(32)
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line(360).after(240)),
+        centred(
+            COVER_TITLE,
+            "Cover Title",
+            "黑体",
+            52,
+            LineSpacing::new().line(480).before(3600).after(600),
+        )
+        .bold(),
+        centred(
+            COVER_LINE,
+            "Cover Line",
+            "楷体",
+            32,
+            LineSpacing::new().line(480).after(240),
+        ),
+        centred(
+            TOC_HEADING,
+            "TOC Heading",
+            "黑体",
+            32,
+            LineSpacing::new().line(360).after(240),
+        ),
         paragraph_style(FOOTER, "footer")
             .size(18)
             .align(AlignmentType::Center)

@@ -67,13 +67,7 @@ pub fn title(year: u16) -> String {
 /// then region in vocabulary order, then enterprise name, then title.
 pub fn order(site: &Site, year: u16) -> Vec<usize> {
     let vocab = site.vocabulary(year);
-    let region_position = |id: &str| {
-        vocab
-            .regions
-            .iter()
-            .position(|t| t.id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let region_position = |id: &str| vocab.position(Kind::Regions, id);
     let mut indices: Vec<usize> = site
         .cases
         .iter()

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 
 use crate::config::SiteConfig;
 use crate::content::front_matter::{
@@ -94,6 +95,13 @@ pub fn load(
     }
     cases.sort_by(Case::site_order);
 
+    let references = CaseIndex::new(&cases);
+    let mut loader = Loader {
+        root,
+        index: &references,
+        md,
+        diagnostics: &mut diagnostics,
+    };
     let mut collections = Vec::new();
     for year in inventory.years.iter().rev() {
         let source = inventory
@@ -102,7 +110,7 @@ pub fn load(
             .find(|(y, _)| y == year)
             .map(|(_, p)| p.clone());
         let collection = match &source {
-            Some(path) => load_collection(root, path, *year, md, &mut diagnostics),
+            Some(path) => loader.collection(path, *year),
             None => Some(Collection {
                 year: *year,
                 url: format!("{year}/"),
@@ -116,23 +124,14 @@ pub fn load(
         collections.extend(collection);
     }
 
-    let references = CaseIndex::new(&cases);
-    let mut workshops: Vec<Workshop> = inventory
-        .workshops
-        .iter()
-        .filter_map(|path| load_workshop(root, path, &references, md, &mut diagnostics))
-        .collect();
+    let mut workshops = loader.load(&inventory.workshops, "workshop front matter", workshop);
     workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
-    let mut activities: Vec<Activity> = inventory
-        .activities
-        .iter()
-        .filter_map(|path| load_activity(root, path, &references, md, &mut diagnostics))
-        .collect();
+    let mut activities = loader.load(&inventory.activities, "activity front matter", activity);
     activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
     let mut pages: Vec<Page> = inventory
         .pages
         .iter()
-        .filter_map(|path| load_page(root, path, options, md, &mut diagnostics))
+        .filter_map(|path| loader.page(path, options))
         .collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     let assets = inventory
@@ -394,6 +393,19 @@ fn split_source<'a>(file: &'a SourceFile, diagnostics: &mut Vec<Diagnostic>) -> 
     }
 }
 
+/// Splits `file` and parses its front matter as `M` (`what` names it in diagnostics): the
+/// split, the YAML source for keyed diagnostics and the parsed value.
+fn parse_front_matter<'a, M: DeserializeOwned>(
+    file: &'a SourceFile,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Split<'a>, YamlSource<'a>, M)> {
+    let split = split_source(file, diagnostics)?;
+    let source = yaml_source(file, &split);
+    let meta = source.parse(what).map_err(|d| diagnostics.push(d)).ok()?;
+    Some((split, source, meta))
+}
+
 fn yaml_source<'a>(file: &'a SourceFile, split: &Split<'a>) -> YamlSource<'a> {
     YamlSource {
         file: &file.rel,
@@ -452,144 +464,22 @@ fn load_case(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Case> {
     let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: CaseMeta = match source.parse("case front matter") {
-        Ok(meta) => meta,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return None;
-        }
-    };
+    let (split, source, meta) =
+        parse_front_matter::<CaseMeta>(&file, "case front matter", diagnostics)?;
     let before = diagnostics.iter().filter(|d| d.is_error()).count();
-    let folder = path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-
-    if meta.year != folder_year {
-        diagnostics.push(
-            source
-                .key_diagnostic(
-                    "year-mismatch",
-                    "year",
-                    format!(
-                        "year {} does not match the folder {folder_year}/",
-                        meta.year
-                    ),
-                )
-                .help(format!(
-                    "set `year: {folder_year}` or move the case into `content/{}/`",
-                    meta.year
-                )),
-        );
-    }
-    if meta.enterprise.trim() != folder {
-        diagnostics.push(
-            Diagnostic {
-                severity: crate::error::Severity::Warning,
-                ..source.key_diagnostic(
-                    "folder-name",
-                    "enterprise",
-                    format!(
-                        "enterprise `{}` differs from its folder name `{folder}`",
-                        meta.enterprise
-                    ),
-                )
-            }
-            .help("name each case folder by the enterprise, as the notice requires"),
-        );
-    }
-    for (key, value) in [
-        ("title", &meta.title),
-        ("enterprise", &meta.enterprise),
-        ("summary", &meta.summary),
-    ] {
-        if value.trim().is_empty() {
-            diagnostics.push(
-                source
-                    .key_diagnostic("empty", key, format!("`{key}` is empty"))
-                    .help(format!("write the case's {key}")),
-            );
-        }
-    }
-    let area = resolve_one(&source, vocab, Kind::Areas, "area", &meta.area, diagnostics);
-    let region = resolve_one(
-        &source,
-        vocab,
-        Kind::Regions,
-        "region",
-        &meta.region,
+    let front = CaseFront { source, meta };
+    front.check_placement(path, folder_year, diagnostics);
+    front.check_text(diagnostics);
+    let terms = front.resolve_terms(vocab, diagnostics);
+    let date = parse_date(
+        &front.source,
+        "date",
+        front.meta.date.as_deref(),
         diagnostics,
     );
-    let industries = resolve_many(
-        &source,
-        vocab,
-        Kind::Industries,
-        "industry",
-        &meta.industry,
-        diagnostics,
-    );
-    let methods = resolve_many(
-        &source,
-        vocab,
-        Kind::Methods,
-        "methods",
-        &meta.methods,
-        diagnostics,
-    );
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-
-    let slug = match &meta.slug {
-        Some(slug) if !is_valid_slug(slug) => {
-            diagnostics.push(
-                source
-                    .key_diagnostic(
-                        "slug",
-                        "slug",
-                        format!("slug `{slug}` is not a valid URL segment"),
-                    )
-                    .help(
-                        "use lowercase ASCII letters, digits and hyphens, e.g. `heng-xin-jing-mi`",
-                    ),
-            );
-            String::new()
-        }
-        Some(slug) => slug.clone(),
-        None => {
-            let slug = slugger.enterprise_slug(&meta.enterprise);
-            if !is_valid_slug(&slug) {
-                diagnostics.push(
-                    source
-                        .key_diagnostic(
-                            "slug",
-                            "enterprise",
-                            format!(
-                                "cannot derive a URL slug from the enterprise name (got `{slug}`)"
-                            ),
-                        )
-                        .help("add `slug: some-name` to the front matter"),
-                );
-            }
-            if is_valid_slug(&slug) {
-                slug
-            } else {
-                String::new()
-            }
-        }
-    };
-    let mut aliases = Vec::new();
-    for alias in &meta.aliases {
-        match normalize_alias(alias) {
-            Some(alias) => aliases.push(alias),
-            None => diagnostics.push(
-                source
-                    .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
-                    .help("write old URLs as site paths like `/2023/old-name/` (no `..`, no scheme, no backslashes)"),
-            ),
-        }
-    }
+    let slug = front.slug(slugger, diagnostics);
+    let aliases = front.aliases(diagnostics);
+    let meta = front.meta;
     let tags: Vec<String> = meta
         .tags
         .iter()
@@ -617,10 +507,10 @@ fn load_case(
         status: meta.status,
         level: meta.level.unwrap_or_else(|| config.level.clone()),
         date,
-        area: area?,
-        region: region?,
-        industries,
-        methods,
+        area: terms.area?,
+        region: terms.region?,
+        industries: terms.industries,
+        methods: terms.methods,
         tags,
         aliases,
         draft: meta.draft,
@@ -628,6 +518,162 @@ fn load_case(
         content,
         assets,
     })
+}
+
+/// A case's vocabulary values resolved to term ids (`None`: unknown, and reported).
+struct CaseTerms {
+    area: Option<String>,
+    region: Option<String>,
+    industries: Vec<String>,
+    methods: Vec<String>,
+}
+
+/// A case's front matter with its YAML source, for the checks that report at its keys.
+struct CaseFront<'a> {
+    source: YamlSource<'a>,
+    meta: CaseMeta,
+}
+
+impl CaseFront<'_> {
+    /// Checks that a case sits where its front matter says: in its year's folder (an error) and
+    /// in a folder named after its enterprise (a warning).
+    fn check_placement(&self, path: &Path, folder_year: u16, diagnostics: &mut Vec<Diagnostic>) {
+        let (source, meta) = (&self.source, &self.meta);
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if meta.year != folder_year {
+            diagnostics.push(
+                source
+                    .key_diagnostic(
+                        "year-mismatch",
+                        "year",
+                        format!(
+                            "year {} does not match the folder {folder_year}/",
+                            meta.year
+                        ),
+                    )
+                    .help(format!(
+                        "set `year: {folder_year}` or move the case into `content/{}/`",
+                        meta.year
+                    )),
+            );
+        }
+        if meta.enterprise.trim() != folder {
+            diagnostics.push(
+                Diagnostic {
+                    severity: crate::error::Severity::Warning,
+                    ..source.key_diagnostic(
+                        "folder-name",
+                        "enterprise",
+                        format!(
+                            "enterprise `{}` differs from its folder name `{folder}`",
+                            meta.enterprise
+                        ),
+                    )
+                }
+                .help("name each case folder by the enterprise, as the notice requires"),
+            );
+        }
+    }
+
+    /// Checks that the case's required text fields are not blank.
+    fn check_text(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let (source, meta) = (&self.source, &self.meta);
+        for (key, value) in [
+            ("title", &meta.title),
+            ("enterprise", &meta.enterprise),
+            ("summary", &meta.summary),
+        ] {
+            if value.trim().is_empty() {
+                diagnostics.push(
+                    source
+                        .key_diagnostic("empty", key, format!("`{key}` is empty"))
+                        .help(format!("write the case's {key}")),
+                );
+            }
+        }
+    }
+
+    /// Resolves the case's area, region, industries and methods against the year's vocabulary.
+    fn resolve_terms(&self, vocab: &Vocabulary, diagnostics: &mut Vec<Diagnostic>) -> CaseTerms {
+        let (source, meta) = (&self.source, &self.meta);
+        let mut one =
+            |kind, key, value: &str| resolve_one(source, vocab, kind, key, value, diagnostics);
+        let area = one(Kind::Areas, "area", &meta.area);
+        let region = one(Kind::Regions, "region", &meta.region);
+        let mut many = |kind, key, values: &[String]| {
+            resolve_many(source, vocab, kind, key, values, diagnostics)
+        };
+        let industries = many(Kind::Industries, "industry", &meta.industry);
+        let methods = many(Kind::Methods, "methods", &meta.methods);
+        CaseTerms {
+            area,
+            region,
+            industries,
+            methods,
+        }
+    }
+
+    /// The case's URL slug: `slug:` if valid, else the enterprise name's; empty (and reported)
+    /// when neither gives a valid URL segment.
+    fn slug(&self, slugger: &Slugger, diagnostics: &mut Vec<Diagnostic>) -> String {
+        let (source, meta) = (&self.source, &self.meta);
+        match &meta.slug {
+            Some(slug) if !is_valid_slug(slug) => {
+                diagnostics.push(
+                    source
+                        .key_diagnostic(
+                            "slug",
+                            "slug",
+                            format!("slug `{slug}` is not a valid URL segment"),
+                        )
+                        .help(
+                            "use lowercase ASCII letters, digits and hyphens, e.g. `heng-xin-jing-mi`",
+                        ),
+                );
+                String::new()
+            }
+            Some(slug) => slug.clone(),
+            None => {
+                let slug = slugger.enterprise_slug(&meta.enterprise);
+                if is_valid_slug(&slug) {
+                    return slug;
+                }
+                diagnostics.push(
+                    source
+                        .key_diagnostic(
+                            "slug",
+                            "enterprise",
+                            format!(
+                                "cannot derive a URL slug from the enterprise name (got `{slug}`)"
+                            ),
+                        )
+                        .help("add `slug: some-name` to the front matter"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// The case's old URLs as normalized site paths; the ones that are not are reported.
+    fn aliases(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+        let (source, aliases) = (&self.source, &self.meta.aliases);
+        let mut normalized = Vec::new();
+        for alias in aliases {
+            match normalize_alias(alias) {
+                Some(alias) => normalized.push(alias),
+                None => diagnostics.push(
+                    source
+                        .key_diagnostic("alias", "aliases", format!("alias `{alias}` is not a site path"))
+                        .help("write old URLs as site paths like `/2023/old-name/` (no `..`, no scheme, no backslashes)"),
+                ),
+            }
+        }
+        normalized
+    }
 }
 
 /// Files of a bundle other than Markdown, relative to the bundle, sorted.
@@ -753,32 +799,6 @@ fn unknown_term(
     diagnostic.help(help)
 }
 
-fn load_collection(
-    root: &Path,
-    path: &Path,
-    year: u16,
-    md: &Markdown<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Collection> {
-    let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: CollectionMeta = source
-        .parse("collection front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    Some(Collection {
-        year,
-        url: format!("{year}/"),
-        title: meta.title,
-        date,
-        summary: meta.summary,
-        content: render_body(&split, md),
-        source: Some(file.rel.clone()),
-    })
-}
-
 /// Finds cases by `YEAR/slug`, `YEAR/企业名称` or a unique `企业名称`.
 struct CaseIndex {
     by_key: HashMap<String, usize>,
@@ -879,32 +899,140 @@ fn checked_page_slug(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Op
     }
 }
 
-fn load_workshop(
-    root: &Path,
-    path: &Path,
+/// A section page (`content/workshops/<slug>.md`, `content/activities/<slug>.md`) read, its
+/// front matter parsed and its file-name slug checked.
+struct SectionPage<'a, M> {
+    file: &'a SourceFile,
+    split: Split<'a>,
+    source: YamlSource<'a>,
+    meta: M,
+    slug: String,
+}
+
+/// Builds the item of a section page from it, resolving case references with the index.
+type MakeItem<M, T> = fn(SectionPage<'_, M>, &CaseIndex, &Markdown<'_>, &mut Vec<Diagnostic>) -> T;
+
+/// Loads the files read after the cases (collections, workshops, activities, pages) into
+/// one list of diagnostics; workshops and activities refer to cases through `index`.
+struct Loader<'a, 'm> {
+    root: &'a Path,
+    index: &'a CaseIndex,
+    md: &'a Markdown<'m>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Loader<'_, '_> {
+    /// The collection of `year` from its `_index.md` at `path`.
+    fn collection(&mut self, path: &Path, year: u16) -> Option<Collection> {
+        let (root, md, diagnostics) = (self.root, self.md, &mut *self.diagnostics);
+        let file = read_source(root, path, diagnostics)?;
+        let (split, source, meta) =
+            parse_front_matter::<CollectionMeta>(&file, "collection front matter", diagnostics)?;
+        let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
+        Some(Collection {
+            year,
+            url: format!("{year}/"),
+            title: meta.title,
+            date,
+            summary: meta.summary,
+            content: render_body(&split, md),
+            source: Some(file.rel.clone()),
+        })
+    }
+
+    /// The page at `path` (`None` for a draft unless `options` keep drafts).
+    fn page(&mut self, path: &Path, options: LoadOptions) -> Option<Page> {
+        let (root, md, diagnostics) = (self.root, self.md, &mut *self.diagnostics);
+        let file = read_source(root, path, diagnostics)?;
+        let (split, _, meta) =
+            parse_front_matter::<PageMeta>(&file, "page front matter", diagnostics)?;
+        if meta.draft && !options.drafts {
+            return None;
+        }
+        let rel = file.rel.strip_prefix(CONTENT_DIR).unwrap_or(&file.rel);
+        let mut url = slash_path(&rel.with_extension(""));
+        if url.ends_with("/index") || url == "index" {
+            url.truncate(url.len() - "index".len());
+        } else {
+            url.push('/');
+        }
+        let valid = url
+            .trim_end_matches('/')
+            .split('/')
+            .all(|segment| is_valid_slug(segment) || segment.is_empty());
+        if !valid || url.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "slug",
+                    &file.rel,
+                    format!("page path `{url}` is not a valid URL"),
+                )
+                .help(
+                    "name page files and folders with lowercase ASCII letters, digits and hyphens",
+                ),
+            );
+            return None;
+        }
+        Some(Page {
+            source: file.rel.clone(),
+            url,
+            title: meta.title,
+            summary: meta.summary,
+            content: render_body(&split, md),
+        })
+    }
+    /// Loads the section pages at `paths` with front matter `M` (`what` names it), each item
+    /// made by `make`; an item whose making adds a diagnostic is left out.
+    fn load<M: DeserializeOwned, T>(
+        &mut self,
+        paths: &[PathBuf],
+        what: &str,
+        make: MakeItem<M, T>,
+    ) -> Vec<T> {
+        paths
+            .iter()
+            .filter_map(|path| self.load_one(path, what, make))
+            .collect()
+    }
+
+    fn load_one<M: DeserializeOwned, T>(
+        &mut self,
+        path: &Path,
+        what: &str,
+        make: MakeItem<M, T>,
+    ) -> Option<T> {
+        let diagnostics = &mut *self.diagnostics;
+        let file = read_source(self.root, path, diagnostics)?;
+        let (split, source, meta) = parse_front_matter::<M>(&file, what, diagnostics)?;
+        let slug = checked_page_slug(&file, diagnostics)?;
+        let before = diagnostics.len();
+        let page = SectionPage {
+            file: &file,
+            split,
+            source,
+            meta,
+            slug,
+        };
+        let item = make(page, self.index, self.md, diagnostics);
+        (diagnostics.len() == before).then_some(item)
+    }
+}
+
+/// The workshop of a section page; cases it names are resolved with `index`.
+fn workshop(
+    page: SectionPage<'_, WorkshopMeta>,
     index: &CaseIndex,
     md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Workshop> {
-    let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: WorkshopMeta = source
-        .parse("workshop front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    let slug = checked_page_slug(&file, diagnostics)?;
-    let before = diagnostics.len();
+) -> Workshop {
+    let (source, meta) = (&page.source, page.meta);
     let entries: Vec<WorkshopEntry> = meta
         .cases
         .iter()
         .filter_map(|item| {
-            resolve_reference(&source, index, "cases", &item.case, diagnostics).map(|case| {
-                WorkshopEntry {
-                    case,
-                    note: item.note.clone(),
-                }
-            })
+            let case = resolve_reference(source, index, "cases", &item.case, diagnostics)?;
+            let note = item.note.clone();
+            Some(WorkshopEntry { case, note })
         })
         .collect();
     if meta.cases.is_empty() {
@@ -914,113 +1042,51 @@ fn load_workshop(
                 .help("add `cases:` entries like `- case: 2023/企业名称`"),
         );
     }
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    if diagnostics.len() > before {
-        return None;
-    }
-    Some(Workshop {
-        source: file.rel.clone(),
-        url: format!("workshops/{slug}/"),
+    Workshop {
+        source: page.file.rel.clone(),
+        url: format!("workshops/{}/", page.slug),
         title: meta.title,
-        date,
+        date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         trainer: meta.trainer,
         place: meta.place,
         summary: meta.summary,
         agenda: meta.agenda,
         entries,
-        content: render_body(&split, md),
-    })
+        content: render_body(&page.split, md),
+    }
 }
 
-fn load_activity(
-    root: &Path,
-    path: &Path,
+/// The activity of a section page; its host and cases are resolved with `index`.
+fn activity(
+    page: SectionPage<'_, ActivityMeta>,
     index: &CaseIndex,
     md: &Markdown<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Activity> {
-    let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: ActivityMeta = source
-        .parse("activity front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    let slug = checked_page_slug(&file, diagnostics)?;
-    let before = diagnostics.len();
+) -> Activity {
+    let (source, meta) = (&page.source, page.meta);
+    let mut reference =
+        |key: &str, value: &str| resolve_reference(source, index, key, value, diagnostics);
     let host = meta
         .host
         .as_deref()
-        .and_then(|host| resolve_reference(&source, index, "host", host, diagnostics));
+        .and_then(|host| reference("host", host));
     let cases: Vec<usize> = meta
         .cases
         .iter()
-        .filter_map(|reference| resolve_reference(&source, index, "cases", reference, diagnostics))
+        .filter_map(|case| reference("cases", case))
         .collect();
-    let date = parse_date(&source, "date", meta.date.as_deref(), diagnostics);
-    if diagnostics.len() > before {
-        return None;
-    }
-    Some(Activity {
-        source: file.rel.clone(),
-        url: format!("activities/{slug}/"),
+    Activity {
+        source: page.file.rel.clone(),
+        url: format!("activities/{}/", page.slug),
         title: meta.title,
         kind: meta.kind,
-        date,
+        date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         place: meta.place,
         host,
         cases,
         summary: meta.summary,
-        content: render_body(&split, md),
-    })
-}
-
-fn load_page(
-    root: &Path,
-    path: &Path,
-    options: LoadOptions,
-    md: &Markdown<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Page> {
-    let file = read_source(root, path, diagnostics)?;
-    let split = split_source(&file, diagnostics)?;
-    let source = yaml_source(&file, &split);
-    let meta: PageMeta = source
-        .parse("page front matter")
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    if meta.draft && !options.drafts {
-        return None;
+        content: render_body(&page.split, md),
     }
-    let rel = file.rel.strip_prefix(CONTENT_DIR).unwrap_or(&file.rel);
-    let mut url = slash_path(&rel.with_extension(""));
-    if url.ends_with("/index") || url == "index" {
-        url.truncate(url.len() - "index".len());
-    } else {
-        url.push('/');
-    }
-    let valid = url
-        .trim_end_matches('/')
-        .split('/')
-        .all(|segment| is_valid_slug(segment) || segment.is_empty());
-    if !valid || url.is_empty() {
-        diagnostics.push(
-            Diagnostic::error(
-                "slug",
-                &file.rel,
-                format!("page path `{url}` is not a valid URL"),
-            )
-            .help("name page files and folders with lowercase ASCII letters, digits and hyphens"),
-        );
-        return None;
-    }
-    Some(Page {
-        source: file.rel.clone(),
-        url,
-        title: meta.title,
-        summary: meta.summary,
-        content: render_body(&split, md),
-    })
 }
 
 #[cfg(test)]

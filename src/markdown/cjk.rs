@@ -261,30 +261,28 @@ fn tokenize(source: &str, container: &[Spanned<'_>], scratch: &mut Scratch) -> O
 
     for (idx, (event, range)) in container.iter().enumerate() {
         match event {
-            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {
+            Event::Start(Tag::Emphasis | Tag::Strong)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong) => {
+                // The delimiter characters: one for emphasis, two for strong emphasis.
+                let width = match event {
+                    Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => 2,
+                    _ => 1,
+                };
                 let pos = if matches!(event, Event::Start(_)) {
                     range.start
                 } else {
-                    range.end.checked_sub(1)?
+                    range.end.checked_sub(width)?
                 };
                 let ch = *bytes.get(pos)?;
-                if ch != b'*' && ch != b'_' {
+                let delimiters = pos..pos + width;
+                if (ch != b'*' && ch != b'_')
+                    || delimiters.clone().any(|p| bytes.get(p) != Some(&ch))
+                {
                     return None;
                 }
-                push_delim(toks, runs, ch, pos);
-            }
-            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => {
-                let pos = if matches!(event, Event::Start(_)) {
-                    range.start
-                } else {
-                    range.end.checked_sub(2)?
-                };
-                let ch = *bytes.get(pos)?;
-                if (ch != b'*' && ch != b'_') || bytes.get(pos + 1) != Some(&ch) {
-                    return None;
+                for p in delimiters {
+                    push_delim(toks, runs, ch, p);
                 }
-                push_delim(toks, runs, ch, pos);
-                push_delim(toks, runs, ch, pos + 1);
             }
             Event::Text(text) => {
                 let mapped = autolink_depth == 0
@@ -699,27 +697,23 @@ fn emit<'a>(
             Tok::Text(r) => out.extend(text(r.clone())),
             Tok::Run(r) => {
                 let run = &runs[*r];
-                let mut m = run.first_close;
-                while let Some(found) = matches.get(m) {
-                    let end = if found.strong {
-                        TagEnd::Strong
-                    } else {
-                        TagEnd::Emphasis
-                    };
-                    out.push((Event::End(end), found.range.clone()));
-                    m = found.next_close;
-                }
-                let lit_start = run.start + run.closed;
-                out.extend(text(lit_start..lit_start + run.remaining));
-                let mut m = run.last_open;
-                while let Some(found) = matches.get(m) {
-                    let start = if found.strong {
+                let chain = |first: usize, next: fn(&Match) -> usize| {
+                    std::iter::successors(matches.get(first), move |m| matches.get(next(m)))
+                };
+                let tag = |found: &Match| {
+                    if found.strong {
                         Tag::Strong
                     } else {
                         Tag::Emphasis
-                    };
-                    out.push((Event::Start(start), found.range.clone()));
-                    m = found.prev_open;
+                    }
+                };
+                for found in chain(run.first_close, |m| m.next_close) {
+                    out.push((Event::End(tag(found).to_end()), found.range.clone()));
+                }
+                let lit_start = run.start + run.closed;
+                out.extend(text(lit_start..lit_start + run.remaining));
+                for found in chain(run.last_open, |m| m.prev_open) {
+                    out.push((Event::Start(tag(found)), found.range.clone()));
                 }
             }
         }

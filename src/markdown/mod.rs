@@ -20,7 +20,9 @@ mod sanitize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::escape;
@@ -147,6 +149,7 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     let events = cjk::amend(markdown, events);
     let defs = parser.reference_definitions();
 
+    let definitions = |label: &str| defs.get(label).map(|d| d.span.clone());
     let mut r = Renderer {
         src: markdown,
         lines: LineIndex::new(markdown),
@@ -161,10 +164,10 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
         raw_html: Vec::new(),
         raw_start_tags: 0,
         def_positions: HashMap::new(),
+        definitions: &definitions,
+        open: OpenElements::default(),
     };
-    r.run(events, &|label: &str| {
-        defs.get(label).map(|d| d.span.clone())
-    });
+    r.run(events);
 
     if r.has_raw_html {
         r.escape_raw_html_if_too_deep();
@@ -400,6 +403,62 @@ struct Renderer<'a, 'h> {
     raw_start_tags: usize,
     /// Positions of reference-definition destinations already located, by link label.
     def_positions: HashMap<String, (usize, usize)>,
+    /// Source range of the reference definition with a given label.
+    definitions: &'h dyn Fn(&str) -> Option<Range<usize>>,
+    /// The elements open at the current event whose rendering spans several events.
+    open: OpenElements,
+}
+
+/// State of [`Renderer::run`] between the start and the end of an element.
+#[derive(Default)]
+struct OpenElements {
+    /// Inside a paragraph rendered as a `<figure>` (it holds one image only).
+    figure: bool,
+    /// For each open link: whether it was dropped (script URL).
+    dropped_links: Vec<bool>,
+    /// Ids of the open headings.
+    heading_ids: Vec<String>,
+    /// Raw HTML block being collected: text and (fragment offset, source offset) pieces.
+    html_block: Option<(String, Vec<(usize, usize)>)>,
+}
+
+/// The destination of a link or an image, as pulldown-cmark gives it.
+struct Target<'a> {
+    link_type: LinkType,
+    dest_url: CowStr<'a>,
+    title: CowStr<'a>,
+    id: CowStr<'a>,
+}
+
+impl<'a> Target<'a> {
+    /// The destination of a link or image tag and whether it is an image; any other tag
+    /// is given back.
+    fn of(tag: Tag<'a>) -> Result<(Target<'a>, bool), Tag<'a>> {
+        let is_image = matches!(tag, Tag::Image { .. });
+        match tag {
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+            | Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Ok((
+                Target {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                },
+                is_image,
+            )),
+            other => Err(other),
+        }
+    }
 }
 
 /// Index of the event closing the element opened at `open` (or the last index).  Only the
@@ -419,6 +478,32 @@ fn matching_end(events: &[Spanned<'_>], open: usize) -> usize {
         }
     }
     events.len().saturating_sub(1)
+}
+
+/// An element's start event in the event list, for the methods that look into the element.
+#[derive(Clone, Copy)]
+struct Element<'e, 'a> {
+    events: &'e [Spanned<'a>],
+    /// Index of the start event in `events`.
+    start: usize,
+    /// Source range of the element.
+    range: &'e Range<usize>,
+}
+
+impl<'e, 'a> Element<'e, 'a> {
+    fn at(events: &'e [Spanned<'a>], start: usize, range: &'e Range<usize>) -> Self {
+        Element {
+            events,
+            start,
+            range,
+        }
+    }
+
+    /// Index of the element's end event and the events between its start and end.
+    fn contents(&self) -> (usize, &'e [Spanned<'a>]) {
+        let end = matching_end(self.events, self.start);
+        (end, self.events.get(self.start + 1..end).unwrap_or(&[]))
+    }
 }
 
 /// Plain text of inline events (text, code, nested alt text), soft breaks as spaces.
@@ -453,247 +538,293 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    fn run(&mut self, mut events: Vec<Spanned<'a>>, defs: &dyn Fn(&str) -> Option<Range<usize>>) {
-        let mut in_figure = false;
-        // For each open link: whether it was dropped (script URL).
-        let mut link_dropped: Vec<bool> = Vec::new();
-        // Open heading ids.
-        let mut heading_ids: Vec<String> = Vec::new();
-        // Raw HTML block being collected: text and (fragment offset, source offset) pieces.
-        let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
-
+    /// The one pass over the events (step 3 of the module's pipeline): each event goes to
+    /// the phase that handles its family (start tags, end tags, leaf events); the elements
+    /// that span several events keep their state in [`Renderer::open`].
+    fn run(&mut self, mut events: Vec<Spanned<'a>>) {
         let mut i = 0;
         while i < events.len() {
             let range = events[i].1.clone();
             let event = std::mem::replace(&mut events[i].0, Event::SoftBreak);
-            match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs: _,
-                }) => {
-                    let end = matching_end(&events, i);
-                    let text = plain_text(events.get(i + 1..end).unwrap_or(&[]));
-                    let base = match id {
-                        Some(custom) if !custom.trim().is_empty() => custom.trim().to_string(),
-                        _ => heading_id(&text),
-                    };
-                    let id = self.ids.unique(base);
-                    let level_num = level as u8;
-                    let mut open = format!("<h{level_num} id=\"");
-                    escape::push_html(&mut open, &id);
-                    open.push('"');
-                    if !classes.is_empty() {
-                        open.push_str(" class=\"");
-                        escape::push_html(&mut open, &classes.join(" "));
-                        open.push('"');
-                    }
-                    open.push('>');
-                    self.out.push(Event::Html(open.into()));
-                    self.headings.push(Heading {
-                        level: level_num,
-                        id: id.clone(),
-                        text,
-                    });
-                    heading_ids.push(id);
+            i = match event {
+                Event::Start(tag) => self.start_tag(tag, Element::at(&events, i, &range)),
+                Event::End(end) => {
+                    self.end_tag(end, &range);
+                    i + 1
                 }
-                Event::End(TagEnd::Heading(level)) => {
-                    let id = heading_ids.pop().unwrap_or_default();
-                    let mut close = String::from("<a class=\"heading-anchor\" href=\"#");
-                    push_fragment(&mut close, &id);
-                    close.push_str("\" aria-label=\"");
-                    close.push_str(ANCHOR_LABEL);
-                    close.push_str(&format!("\">#</a></h{}>\n", level as u8));
-                    self.out.push(Event::Html(close.into()));
-                    self.text.block_end();
+                leaf => {
+                    self.leaf(leaf, range.start);
+                    i + 1
                 }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let end = matching_end(&events, i);
-                    let mut code = String::new();
-                    for (e, _) in events.get(i + 1..end).unwrap_or(&[]) {
-                        if let Event::Text(t) = e {
-                            code.push_str(t);
-                        }
-                    }
-                    let lang = match &kind {
-                        CodeBlockKind::Fenced(info) => info
-                            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                            .next()
-                            .filter(|l| !l.is_empty()),
-                        CodeBlockKind::Indented => None,
-                    };
-                    let html = self.highlighter.highlight(&code, lang);
-                    self.out.push(Event::Html(html.into()));
-                    self.text.block_end();
-                    self.text.push(code.trim_end_matches(['\n', '\r']));
-                    self.text.block_end();
-                    i = end + 1;
-                    continue;
-                }
-                Event::Start(Tag::Table(align)) => {
-                    self.out.push(Event::Html(CowStr::Borrowed(
-                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">\n",
-                    )));
-                    self.out.push(Event::Start(Tag::Table(align)));
-                }
-                Event::End(TagEnd::Table) => {
-                    self.out.push(Event::End(TagEnd::Table));
-                    self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
-                    self.text.block_end();
-                }
-                Event::Start(Tag::Paragraph) => {
-                    let image_only = matches!(
-                        events.get(i + 1),
-                        Some((Event::Start(Tag::Image { .. }), _))
-                    ) && {
-                        let image_end = matching_end(&events, i + 1);
-                        matches!(
-                            events.get(image_end + 1),
-                            Some((Event::End(TagEnd::Paragraph), _))
-                        )
-                    };
-                    if image_only {
-                        in_figure = true;
-                        self.out.push(Event::Html(CowStr::Borrowed("<figure>")));
-                    } else {
-                        self.out.push(Event::Start(Tag::Paragraph));
-                    }
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if in_figure {
-                        in_figure = false;
-                        self.out.push(Event::Html(CowStr::Borrowed("</figure>\n")));
-                    } else {
-                        self.out.push(Event::End(TagEnd::Paragraph));
-                    }
-                    self.text.block_end();
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let end = matching_end(&events, i);
-                    let inner = events.get(i + 1..end).unwrap_or(&[]);
-                    let alt = plain_text(inner);
-                    self.record_link(&dest_url, link_type, &id, &range, inner, true, defs);
-                    let mut html = String::from("<img src=\"");
-                    if let Some(scheme) = is_script_url(&dest_url, true) {
-                        self.warn_at(range.start, format!("removed {scheme}: URL from image"));
-                    } else {
-                        escape::push_url(&mut html, &dest_url);
-                    }
-                    html.push_str("\" alt=\"");
-                    escape::push_html(&mut html, &alt);
-                    if !title.is_empty() {
-                        html.push_str("\" title=\"");
-                        escape::push_html(&mut html, &title);
-                    }
-                    html.push_str("\" loading=\"lazy\">");
-                    if in_figure && !alt.is_empty() {
-                        html.push_str("<figcaption>");
-                        escape::push_html(&mut html, &alt);
-                        html.push_str("</figcaption>");
-                    }
-                    self.out.push(Event::Html(html.into()));
-                    self.text.push(&alt);
-                    i = end + 1;
-                    continue;
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let end = matching_end(&events, i);
-                    let inner = events.get(i + 1..end).unwrap_or(&[]);
-                    self.record_link(&dest_url, link_type, &id, &range, inner, false, defs);
-                    if let Some(scheme) = is_script_url(&dest_url, false) {
-                        self.warn_at(range.start, format!("removed {scheme}: URL from link"));
-                        link_dropped.push(true);
-                    } else {
-                        link_dropped.push(false);
-                        self.out.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        }));
-                    }
-                }
-                Event::End(TagEnd::Link) => {
-                    if !link_dropped.pop().unwrap_or(false) {
-                        self.out.push(Event::End(TagEnd::Link));
-                    }
-                }
-                Event::Start(Tag::HtmlBlock) => {
-                    html_block = Some((String::new(), Vec::new()));
-                    self.has_raw_html = true;
-                }
-                Event::End(TagEnd::HtmlBlock) => {
-                    if let Some((fragment, map)) = html_block.take() {
-                        if let Some((at, message)) = sanitize::policy().inspect(&fragment) {
-                            let piece = map.partition_point(|&(f, _)| f <= at).saturating_sub(1);
-                            let pos = map.get(piece).map_or(range.start, |&(f, s)| s + (at - f));
-                            self.warn_at(pos, message);
-                        }
-                    }
-                }
-                Event::Html(html) => {
-                    self.has_raw_html = true;
-                    self.note_raw_html(&html, range.start);
-                    match html_block.as_mut() {
-                        Some((fragment, map)) => {
-                            map.push((fragment.len(), range.start));
-                            fragment.push_str(&html);
-                        }
-                        None => self.inspect_inline(&html, range.start),
-                    }
-                    self.out.push(Event::Html(html));
-                }
-                Event::InlineHtml(html) => {
-                    self.has_raw_html = true;
-                    self.note_raw_html(&html, range.start);
-                    self.inspect_inline(&html, range.start);
-                    self.out.push(Event::InlineHtml(html));
-                }
-                Event::Text(t) => {
-                    self.text.push(&t);
-                    self.drop_soft_break_between_cjk(&t);
-                    self.out.push(Event::Text(t));
-                }
-                Event::Code(t) => {
-                    self.text.push(&t);
-                    self.out.push(Event::Code(t));
-                }
-                Event::SoftBreak => {
-                    self.text.soft_break();
-                    self.out.push(Event::SoftBreak);
-                }
-                Event::HardBreak => {
-                    self.text.block_end();
-                    self.out.push(Event::HardBreak);
-                }
-                Event::End(TagEnd::TableCell) => {
-                    self.text.cell_end();
-                    self.out.push(Event::End(TagEnd::TableCell));
-                }
-                Event::End(
-                    end @ (TagEnd::TableRow
-                    | TagEnd::TableHead
-                    | TagEnd::Item
-                    | TagEnd::BlockQuote(_)
-                    | TagEnd::FootnoteDefinition),
-                ) => {
-                    self.text.block_end();
-                    self.out.push(Event::End(end));
-                }
-                other => self.out.push(other),
+            };
+        }
+    }
+
+    /// Handles the start tag of the element `at`; returns the index of the next event to look at
+    /// (past the element's end for the elements rendered whole: code blocks and images).
+    fn start_tag(&mut self, tag: Tag<'a>, at: Element<'_, 'a>) -> usize {
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            } => self.open_heading(at, level, id, &classes),
+            Tag::CodeBlock(kind) => return self.code_block(at, &kind),
+            Tag::Table(align) => {
+                self.out.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可横向滚动）\">\n",
+                )));
+                self.out.push(Event::Start(Tag::Table(align)));
             }
-            i += 1;
+            Tag::Paragraph => self.open_paragraph(at),
+            Tag::Image { .. } | Tag::Link { .. } => match Target::of(tag) {
+                Ok((target, true)) => return self.image(target, at),
+                Ok((target, false)) => self.open_link(target, at),
+                Err(other) => self.out.push(Event::Start(other)),
+            },
+            Tag::HtmlBlock => {
+                self.open.html_block = Some((String::new(), Vec::new()));
+                self.has_raw_html = true;
+            }
+            other => self.out.push(Event::Start(other)),
+        }
+        at.start + 1
+    }
+
+    /// Handles an end tag; `range` is its source range.
+    fn end_tag(&mut self, end: TagEnd, range: &Range<usize>) {
+        match end {
+            TagEnd::Heading(level) => self.close_heading(level),
+            TagEnd::Table => {
+                self.out.push(Event::End(TagEnd::Table));
+                self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                self.text.block_end();
+            }
+            TagEnd::Paragraph => {
+                if self.open.figure {
+                    self.open.figure = false;
+                    self.out.push(Event::Html(CowStr::Borrowed("</figure>\n")));
+                } else {
+                    self.out.push(Event::End(TagEnd::Paragraph));
+                }
+                self.text.block_end();
+            }
+            TagEnd::Link => {
+                if !self.open.dropped_links.pop().unwrap_or(false) {
+                    self.out.push(Event::End(TagEnd::Link));
+                }
+            }
+            TagEnd::HtmlBlock => self.close_html_block(range.start),
+            TagEnd::TableCell => {
+                self.text.cell_end();
+                self.out.push(Event::End(TagEnd::TableCell));
+            }
+            TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition => {
+                self.text.block_end();
+                self.out.push(Event::End(end));
+            }
+            other => self.out.push(Event::End(other)),
+        }
+    }
+
+    /// Handles an event that is neither a start nor an end tag, at source offset `pos`:
+    /// raw HTML, and the inline text that also goes into [`Rendered::text`].
+    fn leaf(&mut self, event: Event<'a>, pos: usize) {
+        match event {
+            Event::Html(html) => {
+                self.has_raw_html = true;
+                self.note_raw_html(&html, pos);
+                match self.open.html_block.as_mut() {
+                    Some((fragment, map)) => {
+                        map.push((fragment.len(), pos));
+                        fragment.push_str(&html);
+                    }
+                    None => self.inspect_inline(&html, pos),
+                }
+                self.out.push(Event::Html(html));
+            }
+            Event::InlineHtml(html) => {
+                self.has_raw_html = true;
+                self.note_raw_html(&html, pos);
+                self.inspect_inline(&html, pos);
+                self.out.push(Event::InlineHtml(html));
+            }
+            Event::Text(t) => {
+                self.text.push(&t);
+                self.drop_soft_break_between_cjk(&t);
+                self.out.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.text.push(&t);
+                self.out.push(Event::Code(t));
+            }
+            Event::SoftBreak => {
+                self.text.soft_break();
+                self.out.push(Event::SoftBreak);
+            }
+            Event::HardBreak => {
+                self.text.block_end();
+                self.out.push(Event::HardBreak);
+            }
+            other => self.out.push(other),
+        }
+    }
+
+    /// Opens a heading: its unique id (custom or from its text), the `<h…>` tag, and its
+    /// entry in the outline.
+    fn open_heading(
+        &mut self,
+        at: Element<'_, 'a>,
+        level: HeadingLevel,
+        custom_id: Option<CowStr<'a>>,
+        classes: &[CowStr<'a>],
+    ) {
+        let text = plain_text(at.contents().1);
+        let base = match custom_id {
+            Some(custom) if !custom.trim().is_empty() => custom.trim().to_string(),
+            _ => heading_id(&text),
+        };
+        let id = self.ids.unique(base);
+        let level_num = level as u8;
+        let mut open = format!("<h{level_num} id=\"");
+        escape::push_html(&mut open, &id);
+        open.push('"');
+        if !classes.is_empty() {
+            open.push_str(" class=\"");
+            escape::push_html(&mut open, &classes.join(" "));
+            open.push('"');
+        }
+        open.push('>');
+        self.out.push(Event::Html(open.into()));
+        self.headings.push(Heading {
+            level: level_num,
+            id: id.clone(),
+            text,
+        });
+        self.open.heading_ids.push(id);
+    }
+
+    /// Closes the innermost heading with its anchor link.
+    fn close_heading(&mut self, level: HeadingLevel) {
+        let id = self.open.heading_ids.pop().unwrap_or_default();
+        let mut close = String::from("<a class=\"heading-anchor\" href=\"#");
+        push_fragment(&mut close, &id);
+        close.push_str("\" aria-label=\"");
+        close.push_str(ANCHOR_LABEL);
+        close.push_str(&format!("\">#</a></h{}>\n", level as u8));
+        self.out.push(Event::Html(close.into()));
+        self.text.block_end();
+    }
+
+    /// Renders the whole code block `at` highlighted; returns the index
+    /// after its end.
+    fn code_block(&mut self, at: Element<'_, 'a>, kind: &CodeBlockKind<'a>) -> usize {
+        let (end, inner) = at.contents();
+        let mut code = String::new();
+        for (e, _) in inner {
+            if let Event::Text(t) = e {
+                code.push_str(t);
+            }
+        }
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                .next()
+                .filter(|l| !l.is_empty()),
+            CodeBlockKind::Indented => None,
+        };
+        let html = self.highlighter.highlight(&code, lang);
+        self.out.push(Event::Html(html.into()));
+        self.text.block_end();
+        self.text.push(code.trim_end_matches(['\n', '\r']));
+        self.text.block_end();
+        end + 1
+    }
+
+    /// Opens a paragraph, or a `<figure>` when the paragraph holds one image and nothing else.
+    fn open_paragraph(&mut self, at: Element<'_, 'a>) {
+        let (events, i) = (at.events, at.start);
+        let image_only = matches!(
+            events.get(i + 1),
+            Some((Event::Start(Tag::Image { .. }), _))
+        ) && {
+            let image_end = matching_end(events, i + 1);
+            matches!(
+                events.get(image_end + 1),
+                Some((Event::End(TagEnd::Paragraph), _))
+            )
+        };
+        if image_only {
+            self.open.figure = true;
+            self.out.push(Event::Html(CowStr::Borrowed("<figure>")));
+        } else {
+            self.out.push(Event::Start(Tag::Paragraph));
+        }
+    }
+
+    /// Renders the whole image `at` as a lazy `<img>` (with a caption in a
+    /// figure) and records it as a link; returns the index after its end.
+    fn image(&mut self, target: Target<'a>, at: Element<'_, 'a>) -> usize {
+        let (end, inner) = self.record_link(&target, at, true);
+        let alt = plain_text(inner);
+        let Target {
+            dest_url, title, ..
+        } = target;
+        let mut html = String::from("<img src=\"");
+        if let Some(scheme) = is_script_url(&dest_url, true) {
+            self.warn_at(at.range.start, format!("removed {scheme}: URL from image"));
+        } else {
+            escape::push_url(&mut html, &dest_url);
+        }
+        html.push_str("\" alt=\"");
+        escape::push_html(&mut html, &alt);
+        if !title.is_empty() {
+            html.push_str("\" title=\"");
+            escape::push_html(&mut html, &title);
+        }
+        html.push_str("\" loading=\"lazy\">");
+        if self.open.figure && !alt.is_empty() {
+            html.push_str("<figcaption>");
+            escape::push_html(&mut html, &alt);
+            html.push_str("</figcaption>");
+        }
+        self.out.push(Event::Html(html.into()));
+        self.text.push(&alt);
+        end + 1
+    }
+
+    /// Opens a link and records it; a script URL drops the link (its text stays).
+    fn open_link(&mut self, target: Target<'a>, at: Element<'_, 'a>) {
+        self.record_link(&target, at, false);
+        let dropped = is_script_url(&target.dest_url, false);
+        self.open.dropped_links.push(dropped.is_some());
+        match dropped {
+            Some(scheme) => {
+                self.warn_at(at.range.start, format!("removed {scheme}: URL from link"))
+            }
+            None => self.out.push(Event::Start(Tag::Link {
+                link_type: target.link_type,
+                dest_url: target.dest_url,
+                title: target.title,
+                id: target.id,
+            })),
+        }
+    }
+
+    /// Closes a raw HTML block: the sanitizer policy's finding in it, if any, becomes a
+    /// warning at the source position of the offending piece (`start` when not found).
+    fn close_html_block(&mut self, start: usize) {
+        if let Some((fragment, map)) = self.open.html_block.take() {
+            if let Some((at, message)) = sanitize::policy().inspect(&fragment) {
+                let piece = map.partition_point(|&(f, _)| f <= at).saturating_sub(1);
+                let pos = map.get(piece).map_or(start, |&(f, s)| s + (at - f));
+                self.warn_at(pos, message);
+            }
         }
     }
 
@@ -759,18 +890,17 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// Records a link or image destination with its source position.
-    #[allow(clippy::too_many_arguments)]
-    fn record_link(
+    /// Records the destination of the link or image `at` with its source position; returns
+    /// the index of the element's end event and the events inside it.
+    fn record_link<'e>(
         &mut self,
-        url: &str,
-        link_type: LinkType,
-        label: &str,
-        range: &Range<usize>,
-        inner: &[Spanned<'_>],
+        target: &Target<'_>,
+        at: Element<'e, 'a>,
         is_image: bool,
-        defs: &dyn Fn(&str) -> Option<Range<usize>>,
-    ) {
+    ) -> (usize, &'e [Spanned<'a>]) {
+        let (end, inner) = at.contents();
+        let range = at.range;
+        let (url, link_type, label) = (&*target.dest_url, target.link_type, &*target.id);
         let (line, column) = match link_type {
             LinkType::Inline => {
                 let opener = if is_image { 2 } else { 1 };
@@ -791,7 +921,7 @@ impl<'a> Renderer<'a, '_> {
                 if let Some(&pos) = self.def_positions.get(label) {
                     pos
                 } else {
-                    let pos = defs(label)
+                    let pos = (self.definitions)(label)
                         .and_then(|span| {
                             let def = self.src.get(span.clone())?;
                             let colon = find_label_end(def)?;
@@ -820,6 +950,7 @@ impl<'a> Renderer<'a, '_> {
             column,
             is_image,
         });
+        (end, inner)
     }
 }
 

@@ -25,6 +25,16 @@ pub struct LinkCtx {
     pub url: String,
 }
 
+impl LinkCtx {
+    /// A link with this text and site-relative URL.
+    pub fn new(title: impl Into<String>, url: impl Into<String>) -> LinkCtx {
+        LinkCtx {
+            title: title.into(),
+            url: url.into(),
+        }
+    }
+}
+
 /// A vocabulary term shown on a page.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermRef {

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use chrono::NaiveDate;
+
 use crate::content::{Case, Site};
 use crate::escape;
 use crate::taxonomy::Taxonomy;
@@ -20,23 +22,12 @@ fn iri(base: &str, path: &str) -> String {
 pub fn sitemap(site: &Site, taxonomies: &[Taxonomy]) -> String {
     let base = &site.config.base_url;
     let mut urls: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    urls.extend(
-        site.collections
-            .iter()
-            .map(|c| (c.url.clone(), c.date.map(|d| d.to_string()))),
-    );
+    let dated = |url: &str, date: Option<NaiveDate>| (url.to_string(), date.map(|d| d.to_string()));
+    urls.extend(site.collections.iter().map(|c| dated(&c.url, c.date)));
     urls.extend(site.cases.iter().map(sitemap_entry));
     urls.extend(site.pages.iter().map(|p| (p.url.clone(), None)));
-    urls.extend(
-        site.workshops
-            .iter()
-            .map(|w| (w.url.clone(), w.date.map(|d| d.to_string()))),
-    );
-    urls.extend(
-        site.activities
-            .iter()
-            .map(|a| (a.url.clone(), a.date.map(|d| d.to_string()))),
-    );
+    urls.extend(site.workshops.iter().map(|w| dated(&w.url, w.date)));
+    urls.extend(site.activities.iter().map(|a| dated(&a.url, a.date)));
     for taxonomy in taxonomies {
         urls.push((taxonomy.url.clone(), None));
         urls.extend(taxonomy.terms.iter().map(|t| (t.url.clone(), None)));

@@ -37,6 +37,10 @@ pub const RELATED_CASES: usize = 5;
 /// national collection has thousands of cases a year, too many for one page on a phone.
 pub const HOME_LATEST_CARDS: usize = 12;
 
+/// The workshops' and the activities' sections: breadcrumb title and URL.
+const WORKSHOPS: (&str, &str) = ("研修", "workshops/");
+const ACTIVITIES: (&str, &str) = ("活动", "activities/");
+
 /// Inputs of the render stage besides the model.
 pub struct RenderInput<'a> {
     /// The loaded site (drafts already removed unless wanted).
@@ -476,23 +480,18 @@ impl<'a> Renderer<'a> {
                 url: format!("{}/", kind.slug()),
             });
         }
-        if !site.workshops.is_empty() {
-            nav.push(LinkCtx {
-                title: "研修".to_string(),
-                url: "workshops/".to_string(),
-            });
-        }
-        if !site.activities.is_empty() {
-            nav.push(LinkCtx {
-                title: "活动".to_string(),
-                url: "activities/".to_string(),
-            });
-        }
-        if site.pages.iter().any(|p| p.url == "about/") {
-            nav.push(LinkCtx {
-                title: "关于".to_string(),
-                url: "about/".to_string(),
-            });
+        let sections = [
+            (!site.workshops.is_empty(), WORKSHOPS),
+            (!site.activities.is_empty(), ACTIVITIES),
+            (
+                site.pages.iter().any(|p| p.url == "about/"),
+                ("关于", "about/"),
+            ),
+        ];
+        for (shown, (title, url)) in sections {
+            if shown {
+                nav.push(LinkCtx::new(title, url));
+            }
         }
         let cards = site.cases.iter().map(|_| OnceLock::new()).collect();
         let mut activities_of_case: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -572,9 +571,37 @@ impl<'a> Renderer<'a> {
         Context::from_serialize(base).unwrap_or_default()
     }
 
+    /// Renders the page of `job` into `output` (or links the previous build's file when its
+    /// template context has not changed).
     fn render_job(&self, job: &Job<'_>, output: &Output) -> Result<()> {
+        let (path, template, context) = self.job_page(job);
+        if let Some(reuse) = self.input.reuse {
+            let key = reuse.key(template, &context.clone().into_json());
+            if let Some(previous) = reuse.previous_file(&path, key) {
+                if output.link(&previous, &path) {
+                    self.reused
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
+        let html = self
+            .input
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|error| Error::Template {
+                template: template.to_string(),
+                page: Some(format!("/{}", path.trim_end_matches("index.html"))),
+                message: theme::error_chain(&error),
+            })?;
+        output.write(&path, html.as_bytes())
+    }
+
+    /// The page a job renders: its output path, template and context.
+    fn job_page(&self, job: &Job<'_>) -> (String, &'static str, Context) {
         let site = self.input.site;
-        let (path, template, context) = match job {
+        match job {
             Job::Home => ("index.html".to_string(), "index.html", self.home()),
             Job::NotFound => {
                 let context = self.base("", Some("页面未找到"), "", Vec::new());
@@ -596,19 +623,9 @@ impl<'a> Renderer<'a> {
             Job::Stats(i) => {
                 let collection = &site.collections[*i];
                 let url = format!("{}stats/", collection.url);
-                let crumbs = vec![
-                    home(),
-                    LinkCtx {
-                        title: collection.title.clone(),
-                        url: collection.url.clone(),
-                    },
-                ];
-                let mut context = self.base(
-                    &url,
-                    Some(&format!("{}年统计", collection.year)),
-                    "",
-                    crumbs,
-                );
+                let section = (collection.title.as_str(), collection.url.as_str());
+                let title = format!("{}年统计", collection.year);
+                let mut context = self.section_page(section, &url, &title, None);
                 context.insert(
                     "stats",
                     &crate::summary::stats_context(site, self.input.taxonomies, collection.year),
@@ -618,15 +635,9 @@ impl<'a> Renderer<'a> {
             Job::Compilation(i) => {
                 let collection = &site.collections[*i];
                 let url = format!("{}{}", collection.url, crate::compilation::PAGE_SEGMENT);
-                let crumbs = vec![
-                    home(),
-                    LinkCtx {
-                        title: collection.title.clone(),
-                        url: collection.url.clone(),
-                    },
-                ];
+                let section = (collection.title.as_str(), collection.url.as_str());
                 let title = crate::compilation::title(collection.year);
-                let mut context = self.base(&url, Some(&title), "", crumbs);
+                let mut context = self.section_page(section, &url, &title, None);
                 let page = crate::compilation::compilation(site, collection.year)
                     .map(|c| c.page_context(&url));
                 context.insert("compilation", &page);
@@ -680,28 +691,7 @@ impl<'a> Renderer<'a> {
                 "activity.html",
                 self.activity(*i),
             ),
-        };
-        if let Some(reuse) = self.input.reuse {
-            let key = reuse.key(template, &context.clone().into_json());
-            if let Some(previous) = reuse.previous_file(&path, key) {
-                if output.link(&previous, &path) {
-                    self.reused
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(());
-                }
-            }
         }
-        let html = self
-            .input
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|error| Error::Template {
-                template: template.to_string(),
-                page: Some(format!("/{}", path.trim_end_matches("index.html"))),
-                message: theme::error_chain(&error),
-            })?;
-        output.write(&path, html.as_bytes())
     }
 
     fn home(&self) -> Context {
@@ -964,33 +954,51 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// The context of a page inside a section (`(title, url)`: the workshops, the activities,
+    /// a year): breadcrumbs home, section.
+    fn section_page(
+        &self,
+        (section_title, section_url): (&str, &str),
+        url: &str,
+        title: &str,
+        summary: Option<&str>,
+    ) -> Context {
+        let section = LinkCtx::new(section_title, section_url);
+        self.base(
+            url,
+            Some(title),
+            summary.unwrap_or_default(),
+            vec![home(), section],
+        )
+    }
+
+    /// The context of a section's index page (`(title, url)`), its items under `key`.
+    fn section_list(
+        &self,
+        (title, url): (&str, &str),
+        key: &str,
+        items: Vec<serde_json::Value>,
+    ) -> Context {
+        let mut context = self.base(url, Some(title), "", vec![home()]);
+        context.insert(key, &items);
+        context
+    }
+
     fn workshop_list(&self) -> Context {
-        let site = self.input.site;
-        let mut context = self.base("workshops/", Some("研修"), "", vec![home()]);
-        let list: Vec<serde_json::Value> = site
+        let list: Vec<serde_json::Value> = self
+            .input
+            .site
             .workshops
             .iter()
             .map(|w| serde_json::json!({"title": w.title, "url": w.url, "date": date_string(w.date), "summary": w.summary, "count": w.entries.len()}))
             .collect();
-        context.insert("workshops", &list);
-        context
+        self.section_list(WORKSHOPS, "workshops", list)
     }
 
     fn workshop(&self, index: usize) -> Context {
         let workshop = &self.input.site.workshops[index];
-        let crumbs = vec![
-            home(),
-            LinkCtx {
-                title: "研修".to_string(),
-                url: "workshops/".to_string(),
-            },
-        ];
-        let mut context = self.base(
-            &workshop.url,
-            Some(&workshop.title),
-            workshop.summary.as_deref().unwrap_or_default(),
-            crumbs,
-        );
+        let summary = workshop.summary.as_deref();
+        let mut context = self.section_page(WORKSHOPS, &workshop.url, &workshop.title, summary);
         let items: Vec<serde_json::Value> = workshop
             .entries
             .iter()
@@ -1009,32 +1017,20 @@ impl<'a> Renderer<'a> {
     }
 
     fn activity_list(&self) -> Context {
-        let site = self.input.site;
-        let mut context = self.base("activities/", Some("活动"), "", vec![home()]);
-        let list: Vec<serde_json::Value> = site
+        let list: Vec<serde_json::Value> = self
+            .input
+            .site
             .activities
             .iter()
             .map(|a| serde_json::json!({"title": a.title, "url": a.url, "date": date_string(a.date), "type": a.kind, "place": a.place, "summary": a.summary}))
             .collect();
-        context.insert("activities", &list);
-        context
+        self.section_list(ACTIVITIES, "activities", list)
     }
 
     fn activity(&self, index: usize) -> Context {
         let activity = &self.input.site.activities[index];
-        let crumbs = vec![
-            home(),
-            LinkCtx {
-                title: "活动".to_string(),
-                url: "activities/".to_string(),
-            },
-        ];
-        let mut context = self.base(
-            &activity.url,
-            Some(&activity.title),
-            activity.summary.as_deref().unwrap_or_default(),
-            crumbs,
-        );
+        let summary = activity.summary.as_deref();
+        let mut context = self.section_page(ACTIVITIES, &activity.url, &activity.title, summary);
         let cards: Vec<&CardCtx> = activity.cases.iter().map(|i| self.card(*i)).collect();
         context.insert("activity", &serde_json::json!({
             "title": activity.title, "type": activity.kind, "date": date_string(activity.date), "place": activity.place,
@@ -1071,10 +1067,7 @@ fn json_ld(site: &SiteCtx, case: &Case) -> String {
 }
 
 fn home() -> LinkCtx {
-    LinkCtx {
-        title: "首页".to_string(),
-        url: String::new(),
-    }
+    LinkCtx::new("首页", "")
 }
 
 fn term_ctx(term: &Term) -> TermCtx {

@@ -95,7 +95,7 @@ impl Default for ExportOptions {
     }
 }
 
-/// What [`export_static`] wrote.
+/// What [`export_to`] wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportStats {
     /// Files written.
@@ -285,21 +285,6 @@ impl Bits {
             .get(p / 64)
             .is_some_and(|w| w & (1 << (p % 64)) != 0)
     }
-}
-
-/// Writes the static search index of `index` into `out_dir` (normally `public/search/`)
-/// with default [`ExportOptions`]. See the module docs for the format.
-pub fn export_static(index: &SearchIndex, out_dir: &Path) -> Result<ExportStats, SearchError> {
-    export_static_with(index, out_dir, &ExportOptions::default())
-}
-
-/// [`export_static`] with explicit options.
-pub fn export_static_with(
-    index: &SearchIndex,
-    out_dir: &Path,
-    opts: &ExportOptions,
-) -> Result<ExportStats, SearchError> {
-    export_to(index, &Output::Disk(out_dir.to_path_buf()), "", opts)
 }
 
 /// Writes the static search index of `index` through `output`, every file below `prefix`

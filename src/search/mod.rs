@@ -4,7 +4,7 @@
 //! Data flow: the site builder turns every public case into a [`SearchDoc`] (never any
 //! `private:` data) → [`build_index`] writes one tantivy index (in segments) →
 //! [`SearchIndex::search`] answers `biaogan search` and `serve`'s `/api/search`;
-//! [`export_static`] writes the same terms, postings (with positions), field norms and
+//! [`export_to`] writes the same terms, postings (with positions), field norms and
 //! statistics as sharded script files under `public/search/`, which
 //! `templates/static/search.js` loads on demand and scores exactly like
 //! [`SearchIndex::search`]; [`related`] computes related cases at build time.
@@ -29,9 +29,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{
-    export_static, export_static_with, export_to, query_files, ExportOptions, ExportStats,
-};
+pub use export::{export_to, query_files, ExportOptions, ExportStats};
 pub use index::{build_index, build_index_in_memory, SearchIndex};
 pub use related::related;
 

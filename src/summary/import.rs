@@ -1143,39 +1143,38 @@ mod tests {
 
     #[test]
     fn headers_match_flexibly() {
-        assert_eq!(field_of("企业名称"), Some(Field::Enterprise));
-        assert_eq!(field_of(" 申报单位 *"), Some(Field::Enterprise));
-        assert_eq!(field_of("经验题目"), Some(Field::Title));
-        assert_eq!(field_of("推荐地区"), Some(Field::Region));
-        assert_eq!(field_of("联系电话"), Some(Field::Phone));
-        assert_eq!(field_of("信用代码"), Some(Field::CreditCode));
-        assert_eq!(field_of("2020年利润（万元）"), Some(Field::Profit(2020)));
-        assert_eq!(field_of("利润2021"), Some(Field::Profit(2021)));
-        assert_eq!(field_of("利润（万元）"), None);
-        assert_eq!(field_of("备注"), None);
-        assert_eq!(field_of("序号"), Some(Field::Number));
-        // Headers of the provincial template, matched by meaning.
-        assert_eq!(field_of("质量标杆典型经验名称"), Some(Field::Title));
-        assert_eq!(field_of("所属重点领域"), Some(Field::Area));
-        assert_eq!(field_of("所属领域（填序号）"), Some(Field::Area));
-        assert_eq!(field_of("推荐单位"), Some(Field::Region));
-        assert_eq!(field_of("推荐单位（盖章）"), Some(Field::Region));
-        assert_eq!(field_of("地市"), Some(Field::Region));
-        assert_eq!(field_of("企业名称（全称）"), Some(Field::Enterprise));
-        assert_eq!(field_of("申报企业名称"), Some(Field::Enterprise));
-        assert_eq!(field_of("所属行业领域"), Some(Field::Industries));
-        assert_eq!(field_of("联系人手机"), Some(Field::Phone));
-        assert_eq!(field_of("联系人姓名"), Some(Field::Contact));
-        assert_eq!(
-            field_of("统一社会信用代码（18位）"),
-            Some(Field::CreditCode)
-        );
-        assert_eq!(
-            field_of("近三年利润（万元）2022年"),
-            Some(Field::Profit(2022))
-        );
-        assert_eq!(field_of("近三年利润（万元）"), None);
-        assert_eq!(field_of("2023年营业收入"), Some(Field::Revenue(2023)));
+        let cases = [
+            ("企业名称", Some(Field::Enterprise)),
+            (" 申报单位 *", Some(Field::Enterprise)),
+            ("经验题目", Some(Field::Title)),
+            ("推荐地区", Some(Field::Region)),
+            ("联系电话", Some(Field::Phone)),
+            ("信用代码", Some(Field::CreditCode)),
+            ("2020年利润（万元）", Some(Field::Profit(2020))),
+            ("利润2021", Some(Field::Profit(2021))),
+            ("利润（万元）", None),
+            ("备注", None),
+            ("序号", Some(Field::Number)),
+            // Headers of the provincial template, matched by meaning.
+            ("质量标杆典型经验名称", Some(Field::Title)),
+            ("所属重点领域", Some(Field::Area)),
+            ("所属领域（填序号）", Some(Field::Area)),
+            ("推荐单位", Some(Field::Region)),
+            ("推荐单位（盖章）", Some(Field::Region)),
+            ("地市", Some(Field::Region)),
+            ("企业名称（全称）", Some(Field::Enterprise)),
+            ("申报企业名称", Some(Field::Enterprise)),
+            ("所属行业领域", Some(Field::Industries)),
+            ("联系人手机", Some(Field::Phone)),
+            ("联系人姓名", Some(Field::Contact)),
+            ("统一社会信用代码（18位）", Some(Field::CreditCode)),
+            ("近三年利润（万元）2022年", Some(Field::Profit(2022))),
+            ("近三年利润（万元）", None),
+            ("2023年营业收入", Some(Field::Revenue(2023))),
+        ];
+        for (header, field) in cases {
+            assert_eq!(field_of(header), field, "header {header:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,14 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use biaogan::search::tokenizer::{class_of, norm_char, CharClass};
-use biaogan::search::SearchDoc;
+use biaogan::search::{export_to, ExportOptions, ExportStats, SearchDoc, SearchIndex};
+
+/// Writes the static search export of `index` into the directory `out`, through a directory
+/// [`biaogan::fs::Output`] with the default options.
+pub fn export_into(index: &SearchIndex, out: &std::path::Path) -> ExportStats {
+    let output = biaogan::fs::Output::Disk(out.to_path_buf());
+    export_to(index, &output, "", &ExportOptions::default()).expect("export")
+}
 
 /// splitmix64: small, fast, deterministic.
 pub struct Rng(u64);

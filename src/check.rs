@@ -431,13 +431,7 @@ fn check_links(
         let mut text: Option<String> = None;
         for link in &content.links {
             let raw = link.url.trim();
-            if raw.starts_with('/') && !raw.starts_with("//") {
-                let d = Diagnostic::warning(
-                    "absolute-link",
-                    source,
-                    format!("link `{raw}` starts with `/`: it breaks when the site is opened from a folder or a sub-path"),
-                )
-                .help("write links relative to the page, e.g. `../other-case/`");
+            let mut report = |d: Diagnostic| {
                 diagnostics.push(locate_link(
                     d,
                     root,
@@ -447,6 +441,15 @@ fn check_links(
                     link.column,
                     raw,
                 ));
+            };
+            if raw.starts_with('/') && !raw.starts_with("//") {
+                let d = Diagnostic::warning(
+                    "absolute-link",
+                    source,
+                    format!("link `{raw}` starts with `/`: it breaks when the site is opened from a folder or a sub-path"),
+                )
+                .help("write links relative to the page, e.g. `../other-case/`");
+                report(d);
             }
             let Some((target, fragment)) = resolve_link(url, raw) else {
                 if !raw.contains(':') && !raw.starts_with("//") {
@@ -456,15 +459,7 @@ fn check_links(
                         format!("link `{raw}` points above the site root"),
                     )
                     .help("fix the number of `../` in the link");
-                    diagnostics.push(locate_link(
-                        d,
-                        root,
-                        source,
-                        &mut text,
-                        link.line,
-                        link.column,
-                        raw,
-                    ));
+                    report(d);
                 }
                 continue;
             };
@@ -481,15 +476,7 @@ fn check_links(
                 } else {
                     "check the path; links to other cases look like `../<slug>/` within a year or `../../2024/<slug>/`"
                 });
-                diagnostics.push(locate_link(
-                    d,
-                    root,
-                    source,
-                    &mut text,
-                    link.line,
-                    link.column,
-                    raw,
-                ));
+                report(d);
                 continue;
             }
             if let (Some(fragment), Some(target_page)) = (fragment, sections.get(target.as_str())) {
@@ -503,15 +490,7 @@ fn check_links(
                         format!("section `#{fragment}` does not exist on /{target}"),
                     )
                     .help("section ids are the heading text, e.g. `#主要做法`");
-                    diagnostics.push(locate_link(
-                        d,
-                        root,
-                        source,
-                        &mut text,
-                        link.line,
-                        link.column,
-                        raw,
-                    ));
+                    report(d);
                 }
             }
         }

@@ -290,6 +290,8 @@ fn slash_path(path: &Path) -> String {
 /// Reads a file as UTF-8, refusing huge files and reporting the line of the first bad byte.
 fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let rel = site_rel(root, path);
+    let unreadable =
+        |e: crate::Error| Diagnostic::error("io", &rel, format!("cannot read file: {}", e.cause()));
     match crate::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             diagnostics.push(
@@ -307,22 +309,14 @@ fn read_source(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> O
         }
         Ok(_) => {}
         Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "io",
-                &rel,
-                format!("cannot read file: {}", e.cause()),
-            ));
+            diagnostics.push(unreadable(e));
             return None;
         }
     }
     let bytes = match crate::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "io",
-                &rel,
-                format!("cannot read file: {}", e.cause()),
-            ));
+            diagnostics.push(unreadable(e));
             return None;
         }
     };

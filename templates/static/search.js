@@ -473,7 +473,9 @@ const page = () => {
     status.textContent = r.total ? `找到 ${r.total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
     help.hidden = true;
     if (!r.total) explainEmpty(my, fl);
-    const counts = await res.counts(); /* without filters, after the results are on screen */
+    await new Promise(go => requestAnimationFrame(() => setTimeout(go, 0))); /* results paint first */
+    if (my !== seq) return;
+    const counts = await res.counts();
     if (my === seq) renderFacets(counts);
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait); };

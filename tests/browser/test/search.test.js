@@ -246,6 +246,7 @@ test("issue 14: keyboard: / focuses the box anywhere; Tab goes box → filters �
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-q", "/ focuses the header box");
   await page.goto(`${server.origin}/search/?q=${encodeURIComponent("质量")}`);
   await waitResults(page);
+  await page.waitForSelector("#search-facets input"); // the counts follow the results by a frame
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-page-q", "/ focuses the page's box");
   const order = [];

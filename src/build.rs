@@ -172,8 +172,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         SearchCache::remove(&cache_dir);
     }
     crate::cancel::check()?;
-    let staging = Staging::new(&options.out)?;
-    lock.record_temporary(staging.path())?;
+    // Listed in the lock file before it exists: a build killed at any point leaves no
+    // staging directory that the next holder of the lock does not know to remove.
+    let staging = Staging::new(&options.out, |path| lock.record_temporary(path))?;
     let output = Output::Disk(staging.path().to_path_buf());
     let reuse = PageReuse::new(options.out.clone(), previous.pages, theme.fingerprint);
     let cases = published.site.cases.len();
@@ -262,7 +263,9 @@ struct Staging {
 }
 
 impl Staging {
-    fn new(out: &Path) -> Result<Staging> {
+    /// Creates the staging directory for `out`; `record` is given its path before it is
+    /// created.
+    fn new(out: &Path, record: impl FnOnce(&Path) -> Result<()>) -> Result<Staging> {
         if out.exists() {
             if !out.is_dir() {
                 return Err(Error::Output {
@@ -284,8 +287,14 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         crate::fs::create_dir_all(parent)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!(".biaogan-build-{}-{nanos:x}", std::process::id());
+        record(&parent.join(&name))?;
         let dir = tempfile::Builder::new()
-            .prefix(".biaogan-build-")
+            .prefix(&name)
+            .rand_bytes(0)
             .tempdir_in(parent)
             .map_err(|source| Error::Io {
                 action: "create temporary directory in",

@@ -273,12 +273,13 @@ fn write_index(
     // the indexing threads). No merges: every statistic tantivy scores with (document
     // frequencies, field-norm totals) is summed over the segments, and the export numbers
     // documents by URL rank, so the segments do not change a score or a byte of output.
+    let threads = index_threads();
     let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(index_threads(), WRITER_MEMORY_PER_THREAD * index_threads())
+        .writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)
         .map_err(terr(path))?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    for batch in docs.chunks(INDEX_BATCH).zip(ords.chunks(INDEX_BATCH)) {
-        for (d, &ord) in batch.0.iter().zip(batch.1) {
+    for (batch, batch_ords) in docs.chunks(INDEX_BATCH).zip(ords.chunks(INDEX_BATCH)) {
+        for (d, &ord) in batch.iter().zip(batch_ords) {
             if let Some(signal) = crate::cancel::signal() {
                 return Err(SearchError::Cancelled { signal });
             }

@@ -110,17 +110,17 @@ const bucket = t => {
 };
 const entry = async t => { const b = bucket(t); return { t, b, e: (await load("t/" + b))[t] }; };
 /* Postings per field, decoded once per page; positions and flags added when first needed. */
-const terms = {};
+const decoded = {};
 const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → postings */
   if (e === undefined) return [];
   const big = typeof e[0] === "number"; /* big: [n, q bytes, has flags] */
-  const m = await (terms[t] || (terms[t] = (big ? load("p/" + e[0]) : Promise.resolve(e)).then(rows => {
+  const m = await (decoded[t] || (decoded[t] = (big ? load("p/" + e[0]) : Promise.resolve(e)).then(rows => {
     const out = [];
     rows.forEach(x => { (out[x[0]] = postings(x)).fl = []; });
     return { out, q: big ? 0 : 1, s: 0 };
   })));
   const add = (list, k) => list.forEach(x => { if (m.out[x[0]]) m.out[x[0]][k] = k === "raw" ? x[1] : x; });
-  if (needq && !m.q) m.q = m.q || load("q/" + e[0]).then(qs => add(qs, "raw"));
+  if (needq && !m.q) m.q = load("q/" + e[0]).then(qs => add(qs, "raw"));
   if (flags && !m.s) m.s = big ? (e[2] ? load("s/" + e[0]) : Promise.resolve([])).then(s => add(s, "fl")) : load("r/" + b).then(r => add(r[t] || [], "fl"));
   await Promise.all([needq && m.q, flags && m.s]);
   return m.out;

@@ -107,8 +107,9 @@ fn measure(n: usize, chars: usize, strict: bool) {
         // positions, BM25 in f32, snippets) needs a little more, and the page of issue 14
         // (search while typing, multi-select facets, chips, sort, empty-result explanations)
         // about 9 KB more, and showing the first results before the facet shards load (issue
-        // 18) 1 KB more; it counts in the gzip budget above like every other file.
-        assert!(js_raw < 27 * 1024 + 512, "search.js is {js_raw} bytes");
+        // 18) 1 KB more, and verifying the first results of long phrases from the documents'
+        // texts (issue 18) 6 KB more; it counts in the gzip budget above like every other file.
+        assert!(js_raw < 34 * 1024, "search.js is {js_raw} bytes");
     }
 }
 

@@ -5,7 +5,7 @@
 //! run `<script src>`); one format means one code path and no duplicated bytes. Files, all
 //! under `public/search/`:
 //!
-//! * `meta.js`: format version, document count `N`, per-field token totals `tot` (tantivy's
+//! * `meta.js`: format version, document count `N`, average document file size `D`, per-field token totals `tot` (tantivy's
 //!   average field norm is `tot / N`), the separator marker's document frequency per field
 //!   `sep`, boosts, bucket count `S`, facet shard size `FS`, facet value dictionaries and
 //!   labels, and the few `idf` values whose `f32` logarithm on this machine differs from a
@@ -19,8 +19,9 @@
 //!   order.
 //! * Flags, `[[field, sep, end], …]`: `sep` marks the positions that the separator marker
 //!   follows (for quoted phrases with a separator), `end` the positions of a bigram that ends
-//!   its run of Chinese characters. `r/<b>.js` holds `{term: flags}` for the inline terms of
-//!   bucket `b`, `s/<n>.js` the flags of big term `n`. The run-end flags let the browser skip
+//!   its run of Chinese characters. A bucket file is `{"t": {term: entry}, "r": {term:
+//!   flags}}`: the flags of its inline terms beside their entries; `s/<n>.js` holds the flags
+//!   of big term `n`. The run-end flags let the browser skip
 //!   the positions of an expensive interior bigram `b[k]` of a phrase: `b[k-1]` at `p` not
 //!   ending its run and `b[k+1]` at `p + 2` imply `b[k]` at `p + 1`.
 //! * `docs` strings are base-64 VLQ numbers, per posting: doc delta (from −1), term
@@ -37,12 +38,11 @@
 //!   dictionaries in `meta.js`, `date` the document's `date_key` (`YYYYMMDD`, the key of
 //!   `sort=date`). Loaded for the candidates of a query before its results when filters or
 //!   `sort=date` need them, otherwise after the first results, for the facet counts.
-//! * `d/<n>.js`: document `n`: `{u, t, e, y, a, r, k, s, h, n}` (url, title, enterprise,
-//!   year, area, region, date key, summary, the first `SNIPPET_HEAD` characters of the body,
-//!   body length in characters): everything a result card shows, so that the first results
-//!   need no facet shard;
-//!   `b/<n>.js`: `{b}` the whole body, written when longer than the head and loaded only when
-//!   the snippet window is not inside the head.
+//! * `d/<n>.js`: document `n`: `{u, t, e, y, a, r, k, s, g, b}` (url, title, enterprise,
+//!   year, area, region, date key, summary, headings joined by `\n`, body): everything a
+//!   result card shows, so that the first results need no facet shard, and every text field
+//!   whole, so that the first results of a long Chinese phrase are verified from the texts
+//!   the cards load anyway instead of from positions (see `first_page`).
 //!
 //! Documents are numbered by URL rank, so equal scores order by document number in the
 //! browser exactly as by URL in [`SearchIndex::search`].
@@ -63,10 +63,8 @@ use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, TantivyDocument
 use crate::fs::Output;
 
 use super::index::{SearchIndex, FORMAT};
-use super::query::parse_query;
-use super::snippet::{head_suffices, SNIPPET_HEAD};
 use super::tokenizer::{continuing_bigrams, is_bigram, SEPARATOR};
-use super::{Filters, SearchError, BOOSTS, FACETS, TEXT_FIELDS};
+use super::{SearchError, BOOSTS, FACETS, TEXT_FIELDS};
 
 const VLQ: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -139,7 +137,7 @@ fn json_str(s: &str) -> String {
 }
 
 /// The export's directories, below its prefix.
-const SUBDIRS: [&str; 8] = ["t", "r", "p", "q", "s", "d", "b", "f"];
+const SUBDIRS: [&str; 6] = ["t", "p", "q", "s", "d", "f"];
 
 /// Where the export's files go: `output` below `prefix` (`search/` in a site).
 #[derive(Clone, Copy)]
@@ -309,6 +307,7 @@ pub fn export_to(
     };
     let numbers = DocNumbers::read(index, &searcher)?;
     let (doc_facets, continuing) = write_documents(index, &searcher, &numbers.addr_of, &mut out)?;
+    let doc_bytes = out.bytes.div_ceil(numbers.addr_of.len().max(1) as u64);
     let dicts = write_facets(&doc_facets, opts.docs_per_facet_shard.max(1), &mut out)?;
     let (markers, sep_df) = separator_markers(index, &searcher, &numbers.ord_of)?;
     let sources = term_sources(index, &searcher)?;
@@ -338,6 +337,7 @@ pub fn export_to(
     write_buckets(&bucket_text, &bucket_flags, &mut out)?;
     let meta = Meta {
         n_docs: numbers.addr_of.len() as u64,
+        doc_bytes,
         sep_df,
         buckets,
         docs_per_facet_shard: opts.docs_per_facet_shard.max(1),
@@ -391,7 +391,7 @@ impl DocNumbers {
 /// needs it).
 type DocFacets = Vec<Vec<String>>;
 
-/// Pass over the documents: writes `d/<n>.js` (and `b/<n>.js`), and returns each document's
+/// Pass over the documents: writes `d/<n>.js`, and returns each document's
 /// facet values and the run-continuation bits of its bigrams per main field.
 fn write_documents(
     index: &SearchIndex,
@@ -421,12 +421,9 @@ fn write_documents(
             let facets: Vec<Vec<String>> = f.facets.iter().map(|&fl| all(fl)).collect();
             let date = doc.get_first(f.date).and_then(|v| v.as_u64()).unwrap_or(0);
             let year: u32 = facets[0].first().and_then(|y| y.parse().ok()).unwrap_or(0);
-            let body = first(f.text[4]);
-            let len = body.chars().count();
-            let head: String = body.chars().take(SNIPPET_HEAD).collect();
             let one = |i: usize| facets[i].first().map_or("", String::as_str);
             let data = format!(
-                "{{\"u\":{},\"t\":{},\"e\":{},\"y\":{},\"a\":{},\"r\":{},\"k\":{},\"s\":{},\"h\":{},\"n\":{}}}",
+                "{{\"u\":{},\"t\":{},\"e\":{},\"y\":{},\"a\":{},\"r\":{},\"k\":{},\"s\":{},\"g\":{},\"b\":{}}}",
                 json_str(&first(f.url)),
                 json_str(&first(f.text[0])),
                 json_str(&first(f.text[1])),
@@ -435,19 +432,10 @@ fn write_documents(
                 json_str(one(2)),
                 date,
                 json_str(&first(f.text[2])),
-                json_str(&head),
-                len,
+                json_str(&all(f.text[3]).join("\n")),
+                json_str(&first(f.text[4])),
             );
-            let (mut files, mut bytes) = write_shard(dest, &format!("d/{n}"), &data)?;
-            if len > SNIPPET_HEAD {
-                let (fs, bs) = write_shard(
-                    dest,
-                    &format!("b/{n}"),
-                    &format!("{{\"b\":{}}}", json_str(&body)),
-                )?;
-                files += fs;
-                bytes += bs;
-            }
+            let (files, bytes) = write_shard(dest, &format!("d/{n}"), &data)?;
             let continuing: Vec<Vec<u64>> = f
                 .text
                 .iter()
@@ -852,30 +840,28 @@ impl TermWriter<'_> {
     }
 }
 
-/// Writes the term buckets `t/<b>.js` and their flags `r/<b>.js`.
+/// Writes the term buckets `t/<b>.js`: `{"t": {term: entry}, "r": {term: flags}}`, the
+/// flags of the bucket's inline terms beside their entries.
 fn write_buckets(
     bucket_text: &[String],
     bucket_flags: &[String],
     out: &mut Out<'_>,
 ) -> Result<(), SearchError> {
-    let buckets = bucket_text.len();
     let dest = out.dest;
+    let object = |text: &str| {
+        if text.is_empty() {
+            "{}".to_string()
+        } else {
+            format!("{text}}}")
+        }
+    };
     let written: Vec<Result<(usize, u64), SearchError>> = bucket_text
         .par_iter()
-        .chain(bucket_flags.par_iter())
+        .zip(bucket_flags.par_iter())
         .enumerate()
-        .map(|(i, text)| {
-            let data = if text.is_empty() {
-                "{}".to_string()
-            } else {
-                format!("{text}}}")
-            };
-            let name = if i < buckets {
-                format!("t/{i}")
-            } else {
-                format!("r/{}", i - buckets)
-            };
-            write_shard(dest, &name, &data)
+        .map(|(i, (text, flags))| {
+            let data = format!("{{\"t\":{},\"r\":{}}}", object(text), object(flags));
+            write_shard(dest, &format!("t/{i}"), &data)
         })
         .collect();
     for w in written {
@@ -889,6 +875,8 @@ fn write_buckets(
 /// What `meta.js` says besides the index's own statistics.
 struct Meta<'a> {
     n_docs: u64,
+    /// Average size of a document file `d/<n>.js`, in bytes.
+    doc_bytes: u64,
     sep_df: [u64; 5],
     buckets: usize,
     docs_per_facet_shard: usize,
@@ -929,8 +917,9 @@ impl Meta<'_> {
             .map(|(n, v)| format!("\"{n}\":{v:?}"))
             .collect();
         let (n_docs, buckets, fs) = (self.n_docs, self.buckets, self.docs_per_facet_shard);
+        let doc_bytes = self.doc_bytes;
         let meta = format!(
-            "{{\"v\":{FORMAT},\"N\":{n_docs},\"sep\":[{}],\"S\":{buckets},\"FS\":{fs},\"tot\":[{}],\"boost\":[{}],\"fields\":[{}],\"facets\":{{{}}},\"labels\":{labels},\"idfx\":{{{}}}}}",
+            "{{\"v\":{FORMAT},\"N\":{n_docs},\"D\":{doc_bytes},\"sep\":[{}],\"S\":{buckets},\"FS\":{fs},\"tot\":[{}],\"boost\":[{}],\"fields\":[{}],\"facets\":{{{}}},\"labels\":{labels},\"idfx\":{{{}}}}}",
             self.sep_df.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
             totals.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
             BOOSTS.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(","),
@@ -977,115 +966,4 @@ pub(crate) fn omitted(terms: &[(usize, String)], weights: &[u64]) -> Vec<bool> {
         }
     }
     omit
-}
-
-/// Reads the JSON payload of an exported shard.
-fn read_shard(out_dir: &Path, name: &str) -> Result<serde_json::Value, SearchError> {
-    let path = out_dir.join(format!("{name}.js"));
-    let text = crate::fs::read_to_string(&path).map_err(|e| super::fs_error(e, &path))?;
-    let bad = |reason: &str| SearchError::Incompatible {
-        path: path.clone(),
-        reason: reason.to_string(),
-    };
-    let start = text.find(',').ok_or_else(|| bad("not a shard"))?;
-    let end = text.rfind(");").ok_or_else(|| bad("not a shard"))?;
-    serde_json::from_str(&text[start + 1..end]).map_err(|e| bad(&e.to_string()))
-}
-
-/// The files (relative to `out_dir`, e.g. `t/12.js`) that `search.js` loads to answer a
-/// first `query` with `filters` and show its first `shown` results: `meta.js`, the buckets
-/// of the query's terms (and their separator flags for quoted phrases with separators), the
-/// postings files of its big terms (positions only for phrases), with filters the facet
-/// shards of every document matching the query (without filters the first results show
-/// before the facet counts, which load after them), and the document files of the results
-/// shown (with the full body when the snippet needs it). Used to measure the
-/// payload of a query; the JS parity test checks it against what `search.js` loads.
-pub fn query_files(
-    index: &SearchIndex,
-    out_dir: &Path,
-    query: &str,
-    filters: &Filters,
-    shown: usize,
-) -> Result<Vec<String>, SearchError> {
-    let parsed = parse_query(query);
-    let meta = read_shard(out_dir, "meta")?;
-    let buckets = meta["S"].as_u64().unwrap_or(1).max(1) as u32;
-    let fs = meta["FS"].as_u64().unwrap_or(512).max(1) as u32;
-    let mut files = BTreeSet::new();
-    files.insert("meta.js".to_string());
-    let mut loaded: HashMap<u32, serde_json::Value> = HashMap::new();
-    for clause in &parsed.clauses {
-        let phrase = clause.terms.len() > 1;
-        let mut entries: Vec<Option<(u32, serde_json::Value)>> = Vec::new();
-        for (_, term) in &clause.terms {
-            if term == SEPARATOR {
-                entries.push(None);
-                continue;
-            }
-            let b = term_hash(term) & (buckets - 1);
-            files.insert(format!("t/{b}.js"));
-            if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(b) {
-                slot.insert(read_shard(out_dir, &format!("t/{b}"))?);
-            }
-            let entry = loaded.get(&b).and_then(|v| v.get(term.as_str())).cloned();
-            entries.push(entry.map(|e| (b, e)));
-        }
-        let weights: Vec<u64> = entries
-            .iter()
-            .map(|e| match e {
-                Some((_, v)) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
-                _ => 0,
-            })
-            .collect();
-        let omit = omitted(&clause.terms, &weights);
-        for (i, entry) in entries.iter().enumerate() {
-            let Some((b, entry)) = entry else {
-                continue;
-            };
-            let flags = clause
-                .terms
-                .get(i + 1)
-                .is_some_and(|next| next.1 == SEPARATOR)
-                || omit.get(i + 1) == Some(&true);
-            if let Some(n) = entry[0].as_u64() {
-                files.insert(format!("p/{n}.js"));
-                if phrase && !omit[i] {
-                    files.insert(format!("q/{n}.js"));
-                }
-                if flags && entry[2].as_u64() == Some(1) {
-                    files.insert(format!("s/{n}.js"));
-                }
-            } else if flags {
-                files.insert(format!("r/{b}.js"));
-            }
-        }
-    }
-    if !parsed.clauses.is_empty() || !filters.is_empty() {
-        let searcher = index.searcher();
-        if !filters.is_empty() {
-            let all = index.matches(&searcher, &parsed, &Filters::default())?;
-            let candidates: Vec<u32> = if parsed.clauses.is_empty() {
-                (0..searcher.num_docs() as u32).collect()
-            } else {
-                all.iter().map(|m| m.ord).collect()
-            };
-            for ord in candidates {
-                files.insert(format!("f/{}.js", ord / fs));
-            }
-        }
-        let shown_docs = index.matches(&searcher, &parsed, filters)?;
-        let needles = parsed.needles();
-        for m in shown_docs.iter().take(shown) {
-            files.insert(format!("d/{}.js", m.ord));
-            let doc: TantivyDocument = searcher.doc(m.addr).map_err(index.err())?;
-            let body = doc
-                .get_first(index.fields.text[4])
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            if !head_suffices(body, &needles) {
-                files.insert(format!("b/{}.js", m.ord));
-            }
-        }
-    }
-    Ok(files.into_iter().collect())
 }

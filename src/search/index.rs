@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use tantivy::columnar::Column;
 use tantivy::directory::{Directory, MmapDirectory, RamDirectory};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery};
@@ -314,6 +315,43 @@ pub(crate) struct Match {
     pub date: u32,
 }
 
+/// The `ord` and `date` fast-field columns of each segment, opened when first needed.
+pub(crate) struct Columns<'a> {
+    index: &'a SearchIndex,
+    searcher: &'a Searcher,
+    open: HashMap<u32, (Column<u64>, Column<u64>)>,
+}
+
+impl<'a> Columns<'a> {
+    /// Columns of `searcher`'s segments.
+    pub(crate) fn new(index: &'a SearchIndex, searcher: &'a Searcher) -> Self {
+        Columns {
+            index,
+            searcher,
+            open: HashMap::new(),
+        }
+    }
+
+    /// URL rank (the static export's document number) and [`date_key`] of `addr`.
+    pub(crate) fn ord_and_date(&mut self, addr: DocAddress) -> Result<(u32, u32), SearchError> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.open.entry(addr.segment_ord) {
+            let fast = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+            slot.insert((
+                fast.u64("ord").map_err(self.index.err())?,
+                fast.u64("date").map_err(self.index.err())?,
+            ));
+        }
+        let column = self.open.get(&addr.segment_ord);
+        let ord = column
+            .and_then(|c| c.0.first(addr.doc_id))
+            .unwrap_or(u64::MAX) as u32;
+        let date = column
+            .and_then(|c| c.1.first(addr.doc_id))
+            .unwrap_or_default() as u32;
+        Ok((ord, date))
+    }
+}
+
 /// An opened search index.
 pub struct SearchIndex {
     path: PathBuf,
@@ -470,24 +508,10 @@ impl SearchIndex {
                 }
             }
         }
-        let mut columns = HashMap::new();
+        let mut columns = Columns::new(self, searcher);
         let mut out = Vec::with_capacity(scored.len());
         for (addr, score) in scored {
-            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(addr.segment_ord)
-            {
-                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                slot.insert((
-                    fast.u64("ord").map_err(self.err())?,
-                    fast.u64("date").map_err(self.err())?,
-                ));
-            }
-            let column = columns.get(&addr.segment_ord);
-            let ord = column
-                .and_then(|c| c.0.first(addr.doc_id))
-                .unwrap_or(u64::MAX) as u32;
-            let date = column
-                .and_then(|c| c.1.first(addr.doc_id))
-                .unwrap_or_default() as u32;
+            let (ord, date) = columns.ord_and_date(addr)?;
             out.push(Match {
                 addr,
                 ord,
@@ -501,7 +525,7 @@ impl SearchIndex {
 
     /// Score of every document matching `clause` in some text field: the sum, in field
     /// order, of the (boosted) BM25 scores of the field queries.
-    fn clause_scores(
+    pub(crate) fn clause_scores(
         &self,
         searcher: &Searcher,
         clause: &Clause,
@@ -544,7 +568,7 @@ impl SearchIndex {
 
     /// Documents passing the filters (any of the values of a facet, every facet), or `None`
     /// when no filter is set.
-    fn filter_set(
+    pub(crate) fn filter_set(
         &self,
         searcher: &Searcher,
         filters: &Filters,

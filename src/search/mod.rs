@@ -19,6 +19,7 @@
 //! Only this module imports tantivy.
 
 mod export;
+mod first_page;
 mod index;
 pub mod query;
 mod related;
@@ -29,7 +30,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{export_to, query_files, ExportOptions, ExportStats};
+pub use export::{export_to, ExportOptions, ExportStats};
+pub use first_page::query_files;
 pub use index::{build_index, build_index_in_memory, SearchIndex};
 pub use related::related;
 

@@ -12,10 +12,6 @@ use super::tokenizer::{classify, norm_char, CharClass};
 pub const SNIPPET_CHARS: usize = 100;
 /// Characters of context kept before the first match.
 pub const SNIPPET_LEAD: usize = 20;
-/// Characters of the body that the static export puts in each document file (`d/`); the
-/// full body (`b/`) is loaded only when the snippet window is not inside this head.
-pub const SNIPPET_HEAD: usize = 400;
-
 /// Sorted, merged `[start, end)` character ranges of every needle occurrence in `text`.
 pub fn find_matches(text: &[char], needles: &[Needle]) -> Vec<(usize, usize)> {
     let norm: Vec<char> = text.iter().map(|&c| norm_char(c)).collect();
@@ -96,23 +92,6 @@ fn window(text: &[char], needles: &[Needle]) -> Option<String> {
     let &first = matches.first()?;
     let (start, end) = bounds(first, text.len());
     Some(render(text, start, end, &matches))
-}
-
-/// True when the snippet of `body` can be computed from its first [`SNIPPET_HEAD`]
-/// characters alone: the whole body fits, or the window around the first match in the head
-/// ends at least one needle length before the head does (so every match that touches the
-/// window lies inside the head). `search.js` makes the same decision to skip `b/` files.
-pub fn head_suffices(body: &str, needles: &[Needle]) -> bool {
-    let len = body.chars().count();
-    if len <= SNIPPET_HEAD {
-        return true;
-    }
-    let head: Vec<char> = body.chars().take(SNIPPET_HEAD).collect();
-    let longest = needles.iter().map(|n| n.chars.len()).max().unwrap_or(0);
-    match find_matches(&head, needles).first() {
-        Some(&first) => bounds(first, len).1 + longest <= SNIPPET_HEAD,
-        None => false,
-    }
 }
 
 /// Builds the snippet for a document (see the module docs).

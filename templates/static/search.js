@@ -108,7 +108,7 @@ const bucket = t => {
   for (const ch of t) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
   return h & (M.S - 1);
 };
-const entry = async t => { const b = bucket(t); return { t, b, e: (await load("t/" + b))[t] }; };
+const entry = async t => { const b = bucket(t); return { t, b, e: (await load("t/" + b)).t[t] }; };
 /* Postings per field, decoded once per page; positions and flags added when first needed. */
 const decoded = {};
 const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → postings */
@@ -121,7 +121,7 @@ const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → post
   })));
   const add = (list, k) => list.forEach(x => { if (m.out[x[0]]) m.out[x[0]][k] = k === "raw" ? x[1] : x; });
   if (needq && !m.q) m.q = load("q/" + e[0]).then(qs => add(qs, "raw"));
-  if (flags && !m.s) m.s = big ? (e[2] ? load("s/" + e[0]) : Promise.resolve([])).then(s => add(s, "fl")) : load("r/" + b).then(r => add(r[t] || [], "fl"));
+  if (flags && !m.s) m.s = big ? (e[2] ? load("s/" + e[0]) : Promise.resolve([])).then(s => add(s, "fl")) : load("t/" + b).then(r => add(r.r[t] || [], "fl"));
   await Promise.all([needq && m.q, flags && m.s]);
   return m.out;
 };
@@ -219,6 +219,131 @@ const score = async cs => {
   });
   return cand;
 };
+/* First results without positions. A phrase of 3+ Chinese characters (consecutive bigrams)
+   occurs in a field as often as its characters do in the field's text, so the texts in d/,
+   which the result cards load anyway, can stand in for its positions. Candidates (documents
+   with every bigram in one field) are ranked by an upper bound, the BM25 of the smallest
+   bigram frequency, and verified in that order until the k-th verified result beats the
+   next bound; the exact list, count and facet counts follow from the positions (full()). */
+const textual = c => !c.u && c.n.length === 1 && !c.n[0].w && c.t.length === c.n[0].c.length - 1 && c.t.every((x, j) => x[0] === j);
+const boundScores = (c, terms) => { /* doc → {s: bound, f: [field, norm id, …]} */
+  const acc = new Map();
+  c.w = [];
+  for (let f = 0; f < 5; f++) {
+    const ps = terms.map(t => t[f]);
+    if (!ps.every(Boolean)) continue;
+    let isum = 0;
+    ps.forEach(p => { isum = F(isum + idf(p.d.length)); });
+    const w = c.w[f] = F(F(isum * K1P1) * M.boost[f]), p0 = ps[0], idx = new Int32Array(ps.length);
+    for (let i0 = 0; i0 < p0.d.length; i0++) {
+      const d = p0.d[i0];
+      let tf = p0.tf[i0], k = 1;
+      for (; k < ps.length; k++) {
+        const dl = ps[k].d;
+        let y = idx[k];
+        while (y < dl.length && dl[y] < d) y++;
+        idx[k] = y;
+        if (dl[y] !== d) break;
+        tf = Math.min(tf, ps[k].tf[y]);
+      }
+      if (k < ps.length) continue;
+      let a = acc.get(d);
+      if (!a) acc.set(d, a = { s: 0, f: [] });
+      a.s = F(a.s + bm25(w, f, p0.fn[i0], tf));
+      a.f.push(f, p0.fn[i0]);
+    }
+  }
+  return acc;
+};
+const FIELD_KEYS = "tesgb";
+const occurrences = (n, c) => {
+  let k = 0;
+  for (let i = 0; i + c.length <= n.length; i++) {
+    let j = 0;
+    while (j < c.length && n[i + j] === c[j]) j++;
+    if (j === c.length) k++;
+  }
+  return k;
+};
+const textScore = (c, a, x) => { /* the clause's exact score in document x, -1 if absent */
+  let s = -1;
+  for (let i = 0; i < a.f.length; i += 2) {
+    const f = a.f[i], tf = occurrences(text(x, FIELD_KEYS[f])[1], c.n[0].c);
+    if (tf) s = F((s < 0 ? 0 : s) + bm25(c.w[f], f, a.f[i + 1], tf));
+  }
+  return s;
+};
+const quick = async (cs, fl, sort) => { /* → a lazy result, or null when positions are cheap */
+  const data = await Promise.all(cs.map(async c => {
+    const es = await Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
+    return { es, big: c.t.length > 1 && es.some(x => x && typeof (x.e || "")[0] === "number") };
+  }));
+  if (!data.some(x => x.big) || data.some((x, i) => x.big && !textual(cs[i]))) return null;
+  let Q = 0; /* bytes of the big phrases' positions, the cost of ranking exactly */
+  data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j) && typeof x.e[0] === "number") Q += x.e[1]; }); });
+  const terms = await Promise.all(cs.map((c, i) => {
+    const { es, big } = data[i];
+    c.o = big ? new Set() : omit(c.t, es);
+    return Promise.all(es.map((x, j) => x && term(x, !big && c.t.length > 1 && !c.o.has(j), !big && (sepAfter(c, j) || c.o.has(j + 1)))));
+  }));
+  const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
+  let cand = [];
+  maps[0].forEach((x0, d) => {
+    let s = 0;
+    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + (typeof x === "number" ? x : x.s)); }
+    cand.push({ d, s });
+  });
+  let date = () => 0;
+  if (fl.length || sort === "date") {
+    const row = await facetRows(cand);
+    cand = tally(cand, row, fl).hits;
+    date = d => row(d)[6] || 0;
+  }
+  const order = (a, b) => (sort === "date" && date(b.d) - date(a.d)) || b.s - a.s || a.d - b.d;
+  cand.sort(order);
+  const exact = (h, x) => {
+    let s = 0;
+    for (let i = 0; i < cs.length; i++) {
+      const v = maps[i].get(h.d), e = typeof v === "number" ? v : textScore(cs[i], v, x);
+      if (e < 0) return -1;
+      s = F(s + e);
+    }
+    return s;
+  };
+  const V = [], r = { clauses: cs };
+  let next = 0, loaded = 0, busy = Promise.resolve();
+  const grow = async k => { /* see first_page.rs, which replays this walk */
+    while (k > 0) {
+      const kth = V.length >= k ? V[k - 1] : null;
+      if (next >= cand.length || kth && order(kth, cand[next]) < 0) return;
+      let running = kth ? 0 : k - V.length;
+      if (kth) while (next + running < cand.length && order(kth, cand[next + running]) >= 0) running++;
+      if (loaded + running > k + Q / M.D) { /* the texts would cost more than the positions */
+        const x = await r.full();
+        V.splice(0, V.length, ...x.hits);
+        next = cand.length;
+        return;
+      }
+      const batch = [];
+      while (next < cand.length && batch.length < (kth ? k : k - V.length) && !(kth && order(kth, cand[next]) < 0)) batch.push(cand[next++]);
+      loaded += batch.length;
+      const xs = await Promise.all(batch.map(h => load("d/" + h.d)));
+      batch.forEach((h, j) => {
+        const s = exact(h, xs[j]);
+        if (s < 0) return;
+        const v = { d: h.d, s };
+        let at = V.length;
+        while (at && order(V[at - 1], v) > 0) at--;
+        V.splice(at, 0, v);
+      });
+    }
+  };
+  r.page = (from, to) => (busy = busy.then(() => grow(to))).then(() => {
+    if (next >= cand.length) r.total = V.length;
+    return V.slice(from, to);
+  });
+  return r;
+};
 const open = async () => { M = await load("meta"); avg = avg || M.tot.map(t => F(F(t) / F(M.N))); };
 /* filters: facet → value or [values] (any of them); facets combine with AND. */
 const groups = filters => FACETS.map((f, i) => {
@@ -271,6 +396,19 @@ const run = api.run = async (q, filters = {}, sort) => {
   const row = await facetRows(cand), { hits, counts } = tally(cand, row, fl), date = d => row(d)[6] || 0;
   hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore);
   return { hits, total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
+};
+/* → {clauses, page(from, to) → hits, total (once known), full() → run's result, counts()}:
+   the first pages from quick() where it applies, else from run(). */
+const start = api.start = async (q, filters = {}, sort) => {
+  await open();
+  const cs = parse(q), fl = groups(filters), r = cs.length ? await quick(cs, fl, sort) : null;
+  let exact;
+  const full = () => exact || (exact = run(q, filters, sort));
+  if (!r) {
+    const x = await full();
+    return { clauses: x.clauses, total: x.total, page: (a, b) => Promise.resolve(x.hits.slice(a, b)), full, counts: x.counts };
+  }
+  return Object.assign(r, { full, counts: () => full().then(x => x.counts()) });
 };
 /* How many documents contain each clause of q on its own (no filters), and for a Chinese
    run found nowhere, its longest sub-strings that do occur: [{text, n, parts: [{text, n}]}]. */
@@ -333,25 +471,23 @@ const render = (t, [a, b], m, len) => {
   }
   return s + (open ? "</mark>" : "") + (b < len ? "…" : "");
 };
-const snippet = async (n, x, nds) => {
-  let [b, bn] = text(x, "h"), m = matches(bn, nds);
-  const [s, sn] = text(x, "s"), L = Math.max(0, ...nds.map(k => k.c.length));
-  if (x.n > b.length && (!m.length || bounds(m[0], x.n)[1] + L > b.length)) [b, bn] = text(await load("b/" + n), "b"), m = matches(bn, nds);
-  if (m.length) return render(b, bounds(m[0], x.n), m, x.n);
-  const t = x.n ? b : s, ms = matches(sn, nds);
+const snippet = (x, nds) => {
+  const [b, bn] = text(x, "b"), m = matches(bn, nds);
+  if (m.length) return render(b, bounds(m[0], b.length), m, b.length);
+  const [s, sn] = text(x, "s"), ms = matches(sn, nds), t = b.length ? b : s;
   return ms.length ? render(s, bounds(ms[0], s.length), ms, s.length) : render(t, [0, Math.min(100, t.length)], [], t.length);
 };
-const materialize = (r, from, to) => {
+const materialize = (clauses, hits) => {
   const nds = [], seen = {};
-  r.clauses.forEach(c => c.n.forEach(k => { const key = k.w + k.c.join(""); if (!seen[key]) { seen[key] = 1; nds.push(k); } }));
-  return Promise.all(r.hits.slice(from, to).map(async h => {
+  clauses.forEach(c => c.n.forEach(k => { const key = k.w + k.c.join(""); if (!seen[key]) { seen[key] = 1; nds.push(k); } }));
+  return Promise.all(hits.map(async h => {
     const x = await load("d/" + h.d);
-    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: x.a, region: x.r, date: x.k, score: h.s, snippet: await snippet(h.d, x, nds) };
+    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: x.a, region: x.r, date: x.k, score: h.s, snippet: snippet(x, nds) };
   }));
 };
 /* → [{url, title, enterprise, year, area, region, date, score, snippet}]; filters as in run,
    sort "relevance" (default) or "date". */
-api.search = async (q, filters, limit = PAGE, sort) => materialize(await run(q, filters, sort), 0, limit);
+api.search = async (q, filters, limit = PAGE, sort) => { const r = await start(q, filters, sort); return materialize(r.clauses, await r.page(0, limit)); };
 
 
 /* The page (templates/search.html): results while typing (api.wait ms after the last
@@ -462,21 +598,35 @@ const page = () => {
     }
     const filters = {};
     FACETS.forEach(f => { filters[f] = sel[f]; });
-    let res;
-    try { res = await run(q, filters, sort); } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; return; }
-    if (my !== seq) return;
-    const first = await materialize(res, 0, PAGE);
+    let res, first;
+    try {
+      res = await start(q, filters, sort);
+      if (my !== seq) return;
+      first = await materialize(res.clauses, await res.page(0, PAGE));
+    } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; return; }
     if (my !== seq) return;
     r = res; shown = first.length;
     list.replaceChildren(...first.map(card));
-    more.hidden = shown >= r.total;
-    status.textContent = r.total ? `找到 ${r.total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
+    const counted = total => {
+      more.hidden = shown >= total;
+      status.textContent = total ? `找到 ${total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
+      if (!total) explainEmpty(my, fl);
+    };
     help.hidden = true;
-    if (!r.total) explainEmpty(my, fl);
+    if (res.total !== undefined) counted(res.total);
+    else { more.hidden = shown < PAGE; status.textContent = "正在统计案例总数…"; }
     await new Promise(go => requestAnimationFrame(() => setTimeout(go, 0))); /* results paint first */
     if (my !== seq) return;
-    const counts = await res.counts();
-    if (my === seq) renderFacets(counts);
+    try {
+      if (res.total === undefined) {
+        const x = await res.full();
+        if (my !== seq) return;
+        res.total = x.total;
+        counted(x.total);
+      }
+      const counts = await res.counts();
+      if (my === seq) renderFacets(counts);
+    } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; }
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait); };
   const typed = () => { if (input.value !== q) { q = input.value; later(); } };
@@ -523,12 +673,12 @@ const page = () => {
   more.addEventListener("click", () => {
     const my = seq, res = r;
     if (!res) return;
-    materialize(res, shown, shown + PAGE).then(hs => {
+    res.page(shown, shown + PAGE).then(hs => materialize(res.clauses, hs)).then(hs => {
       if (my !== seq) return;
       const from = list.children.length;
       list.append(...hs.map(card));
       shown += hs.length;
-      more.hidden = shown >= res.total;
+      more.hidden = res.total === undefined ? hs.length < PAGE : shown >= res.total;
       const a = list.children[from] && list.children[from].querySelector("a");
       if (a) a.focus();
     });

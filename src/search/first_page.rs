@@ -1,0 +1,392 @@
+//! What `templates/static/search.js` loads for a first query, predicted from the index and
+//! the export: the measure of the search page's first-page payload, and the JS parity test's
+//! check that the browser loads exactly that.
+//!
+//! The browser answers a query in one of two ways (see `search.js`):
+//!
+//! * **exact**: the postings of every term, the positions of phrases (`q/`, unless the
+//!   run-end flags stand in for them), and the document files of the first results;
+//! * **first results from the texts**: when a phrase of three or more Chinese characters
+//!   has a term with its own postings file, positions are not loaded. The candidates — the
+//!   documents where every bigram of the phrase occurs in one field — are ranked by an upper
+//!   bound of their score (BM25 with the smallest bigram frequency of the field standing in
+//!   for the phrase's frequency, which cannot exceed it) and verified in that order from the
+//!   texts in their document files, until the k-th verified result beats the next bound. The
+//!   verified documents are the files loaded. [`first_results`] replays that walk.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use tantivy::query::Bm25Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
+
+use super::export::{omitted, term_hash};
+use super::index::{Columns, SearchIndex};
+use super::query::{parse_query, Clause, FieldKind};
+use super::tokenizer::SEPARATOR;
+use super::{Filters, SearchError, BOOSTS};
+
+/// The files (relative to `out_dir`, e.g. `t/12.js`) that `search.js` loads to answer a
+/// first `query` with `filters` and show its first `shown` results: `meta.js`, the buckets
+/// of the query's terms, the postings files of its big terms, the positions of phrases when
+/// it ranks exactly (see the module docs), with filters the facet shards of every candidate
+/// (without filters the first results show before the facet counts, which load after them),
+/// and the document files of the results shown and of the candidates verified on the way.
+/// Used to measure the payload of a query; the JS parity test checks it against what
+/// `search.js` loads.
+pub fn query_files(
+    index: &SearchIndex,
+    out_dir: &Path,
+    query: &str,
+    filters: &Filters,
+    shown: usize,
+) -> Result<Vec<String>, SearchError> {
+    let parsed = parse_query(query);
+    let meta = read_shard(out_dir, "meta")?;
+    let buckets = meta["S"].as_u64().unwrap_or(1).max(1) as u32;
+    let fs = meta["FS"].as_u64().unwrap_or(512).max(1) as u32;
+    let mut files = BTreeSet::new();
+    files.insert("meta.js".to_string());
+    let mut loaded: HashMap<u32, serde_json::Value> = HashMap::new();
+    let mut plans = Vec::new();
+    for clause in &parsed.clauses {
+        let mut entries: Vec<Option<serde_json::Value>> = Vec::new();
+        for (_, term) in &clause.terms {
+            if term == SEPARATOR {
+                entries.push(None);
+                continue;
+            }
+            let b = term_hash(term) & (buckets - 1);
+            files.insert(format!("t/{b}.js"));
+            if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(b) {
+                slot.insert(read_shard(out_dir, &format!("t/{b}"))?);
+            }
+            entries.push(
+                loaded
+                    .get(&b)
+                    .and_then(|v| v["t"].get(term.as_str()))
+                    .cloned(),
+            );
+        }
+        let big = clause.terms.len() > 1
+            && entries
+                .iter()
+                .any(|e| e.as_ref().is_some_and(|v| v[0].is_u64()));
+        plans.push((clause, entries, big));
+    }
+    let quick = plans.iter().any(|p| p.2) && plans.iter().all(|p| !p.2 || textual(p.0));
+    // What ranking exactly adds: positions and flags, and their bytes in the big phrases.
+    let mut exact_files = BTreeSet::new();
+    let mut position_bytes = 0u64;
+    for (clause, entries, big) in &plans {
+        let weights: Vec<u64> = entries
+            .iter()
+            .map(|e| match e {
+                Some(v) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
+                _ => 0,
+            })
+            .collect();
+        let omit = omitted(&clause.terms, &weights);
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(n) = entry.as_ref().and_then(|v| v[0].as_u64()) else {
+                continue;
+            };
+            files.insert(format!("p/{n}.js"));
+            let flags = clause
+                .terms
+                .get(i + 1)
+                .is_some_and(|next| next.1 == SEPARATOR)
+                || omit.get(i + 1) == Some(&true);
+            if clause.terms.len() > 1 && !omit[i] {
+                exact_files.insert(format!("q/{n}.js"));
+                if *big {
+                    position_bytes += weights[i];
+                }
+            }
+            if flags && entry.as_ref().is_some_and(|v| v[2].as_u64() == Some(1)) {
+                exact_files.insert(format!("s/{n}.js"));
+            }
+        }
+    }
+    if parsed.clauses.is_empty() && filters.is_empty() {
+        return Ok(files.into_iter().collect());
+    }
+    let searcher = index.searcher();
+    let mut columns = Columns::new(index, &searcher);
+    let exact = index.matches(&searcher, &parsed, filters)?;
+    if quick {
+        let candidates = candidates(index, &searcher, &parsed.clauses, &plans_big(&plans))?;
+        let allowed = index.filter_set(&searcher, filters)?;
+        let mut ranked = Vec::with_capacity(candidates.len());
+        for (addr, bound) in candidates {
+            let (ord, _) = columns.ord_and_date(addr)?;
+            if allowed.is_some() {
+                files.insert(format!("f/{}.js", ord / fs));
+            }
+            if allowed.as_ref().is_none_or(|s| s.contains(&addr)) {
+                ranked.push((ord, bound));
+            }
+        }
+        let scores: HashMap<u32, f32> = exact.iter().map(|m| (m.ord, m.score)).collect();
+        let doc_bytes = meta["D"].as_u64().unwrap_or(1).max(1);
+        let budget = shown as f64 + position_bytes as f64 / doc_bytes as f64;
+        let walk = first_results(ranked, &scores, shown, budget);
+        for ord in walk.verified {
+            files.insert(format!("d/{ord}.js"));
+        }
+        if !walk.ranked_exactly {
+            return Ok(files.into_iter().collect());
+        }
+    }
+    files.extend(exact_files);
+    if quick {
+        for m in exact.iter().take(shown) {
+            files.insert(format!("d/{}.js", m.ord));
+        }
+        return Ok(files.into_iter().collect());
+    }
+    if !filters.is_empty() {
+        let all = index.matches(&searcher, &parsed, &Filters::default())?;
+        let candidates: Vec<u32> = if parsed.clauses.is_empty() {
+            (0..searcher.num_docs() as u32).collect()
+        } else {
+            all.iter().map(|m| m.ord).collect()
+        };
+        for ord in candidates {
+            files.insert(format!("f/{}.js", ord / fs));
+        }
+    }
+    for m in exact.iter().take(shown) {
+        files.insert(format!("d/{}.js", m.ord));
+    }
+    Ok(files.into_iter().collect())
+}
+
+fn plans_big(plans: &[(&Clause, Vec<Option<serde_json::Value>>, bool)]) -> Vec<bool> {
+    plans.iter().map(|p| p.2).collect()
+}
+
+/// True for a phrase of consecutive bigrams of one run of Chinese characters: it occurs in
+/// a field's token stream exactly where its characters occur in the field's text.
+fn textual(clause: &Clause) -> bool {
+    matches!(clause.needles.as_slice(), [n] if !n.word && n.chars.len() == clause.terms.len() + 1)
+        && clause.kind == FieldKind::Main
+        && clause.terms.iter().enumerate().all(|(j, t)| t.0 == j)
+}
+
+/// Documents matching every clause's terms — for a `bounded` clause, every term of the phrase
+/// in one field — with the sum, in clause order, of each clause's exact score or, for a
+/// bounded clause, its upper bound: per field, in field order, the boosted BM25 of the
+/// smallest term frequency (what `search.js` computes from the postings alone).
+fn candidates(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    clauses: &[Clause],
+    bounded: &[bool],
+) -> Result<Vec<(DocAddress, f32)>, SearchError> {
+    let mut per_clause = Vec::with_capacity(clauses.len());
+    for (clause, &bounded) in clauses.iter().zip(bounded) {
+        per_clause.push(if bounded {
+            bounds(index, searcher, clause)?
+        } else {
+            index.clause_scores(searcher, clause)?
+        });
+    }
+    let mut out = Vec::new();
+    if let Some(first) = per_clause.first() {
+        'docs: for &addr in first.keys() {
+            let mut total = 0.0f32;
+            for scores in &per_clause {
+                match scores.get(&addr) {
+                    Some(s) => total += s,
+                    None => continue 'docs,
+                }
+            }
+            out.push((addr, total));
+        }
+    }
+    Ok(out)
+}
+
+/// The upper bound of a phrase's score per document (see [`candidates`]).
+fn bounds(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    clause: &Clause,
+) -> Result<HashMap<DocAddress, f32>, SearchError> {
+    let mut acc: HashMap<DocAddress, f32> = HashMap::new();
+    for (i, &boost) in BOOSTS.iter().enumerate() {
+        let field = index.fields.for_kind(clause.kind, i);
+        let terms: Vec<Term> = clause
+            .terms
+            .iter()
+            .map(|(_, t)| Term::from_field_text(field, t))
+            .collect();
+        let mut frequencies: Vec<HashMap<DocAddress, u32>> = Vec::new();
+        let mut norms: HashMap<DocAddress, u8> = HashMap::new();
+        for term in &terms {
+            let mut tf = HashMap::new();
+            for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+                let inverted = reader.inverted_index(field).map_err(index.err())?;
+                let postings = inverted
+                    .read_postings(term, IndexRecordOption::WithFreqs)
+                    .map_err(|e| SearchError::Io {
+                        path: index.path().to_path_buf(),
+                        source: e,
+                    })?;
+                let Some(mut p) = postings else { continue };
+                let fieldnorms = reader.get_fieldnorms_reader(field).map_err(index.err())?;
+                while p.doc() != TERMINATED {
+                    let addr = DocAddress::new(seg as u32, p.doc());
+                    tf.insert(addr, tantivy::postings::Postings::term_freq(&p));
+                    norms.insert(addr, fieldnorms.fieldnorm_id(p.doc()));
+                    p.advance();
+                }
+            }
+            frequencies.push(tf);
+        }
+        if frequencies.iter().any(HashMap::is_empty) {
+            continue;
+        }
+        let weight = Bm25Weight::for_terms(searcher, &terms)
+            .map_err(index.err())?
+            .boost_by(boost);
+        let mut docs: Vec<&DocAddress> = frequencies[0].keys().collect();
+        docs.sort();
+        for addr in docs {
+            let min = frequencies
+                .iter()
+                .map(|f| f.get(addr).copied())
+                .try_fold(u32::MAX, |m, tf| tf.map(|tf| m.min(tf)));
+            if let (Some(tf), Some(&norm)) = (min, norms.get(addr)) {
+                *acc.entry(*addr).or_insert(0.0) += weight.score(norm, tf);
+            }
+        }
+    }
+    Ok(acc)
+}
+
+/// What the walk of [`first_results`] did.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Walk {
+    /// Document numbers verified from their texts, in the order loaded.
+    pub verified: Vec<u32>,
+    /// True when the walk gave up on the texts and ranked from the positions.
+    pub ranked_exactly: bool,
+}
+
+/// The documents `search.js` verifies to show the first `k` results: `ranked` holds every
+/// candidate's document number and bound; `exact` the exact score of each that matches.
+/// Candidates are taken in descending bound (then document) order, `k` minus the verified
+/// count at a time, or once there are `k`, up to `k` whose bound the k-th verified result
+/// does not beat, until that result beats the next bound. Before each round, when the
+/// documents loaded plus those still in the running (`k` minus the verified count, or the
+/// candidates whose bound the k-th does not beat) exceed `budget` (`k` plus the phrase
+/// positions' bytes in document files), the texts cost more than the positions would and
+/// the walk stops: the browser ranks exactly instead.
+pub(crate) fn first_results(
+    mut ranked: Vec<(u32, f32)>,
+    exact: &HashMap<u32, f32>,
+    k: usize,
+    budget: f64,
+) -> Walk {
+    let mut walk = Walk {
+        verified: Vec::new(),
+        ranked_exactly: false,
+    };
+    if k == 0 {
+        return walk;
+    }
+    let before = |a: &(u32, f32), b: &(u32, f32)| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    };
+    ranked.sort_by(before);
+    let mut found: Vec<(u32, f32)> = Vec::new();
+    let mut next = 0;
+    loop {
+        let kth = found.get(k - 1).copied();
+        let beaten = |i: usize| kth.is_some_and(|t| before(&t, &ranked[i]).is_lt());
+        if next >= ranked.len() || beaten(next) {
+            return walk;
+        }
+        let running = match kth {
+            Some(_) => (next..ranked.len()).take_while(|&i| !beaten(i)).count(),
+            None => k - found.len(),
+        };
+        if (walk.verified.len() + running) as f64 > budget {
+            walk.ranked_exactly = true;
+            return walk;
+        }
+        let limit = if kth.is_some() { k } else { k - found.len() };
+        let mut batch = 0;
+        while next < ranked.len() && batch < limit && !beaten(next) {
+            let ord = ranked[next].0;
+            walk.verified.push(ord);
+            if let Some(&s) = exact.get(&ord) {
+                let at = found.partition_point(|v| before(v, &(ord, s)).is_lt());
+                found.insert(at, (ord, s));
+            }
+            next += 1;
+            batch += 1;
+        }
+    }
+}
+
+/// Reads the JSON payload of an exported shard.
+fn read_shard(out_dir: &Path, name: &str) -> Result<serde_json::Value, SearchError> {
+    let path = out_dir.join(format!("{name}.js"));
+    let text = crate::fs::read_to_string(&path).map_err(|e| super::fs_error(e, &path))?;
+    let bad = |reason: &str| SearchError::Incompatible {
+        path: path.clone(),
+        reason: reason.to_string(),
+    };
+    let start = text.find(',').ok_or_else(|| bad("not a shard"))?;
+    let end = text.rfind(");").ok_or_else(|| bad("not a shard"))?;
+    serde_json::from_str(&text[start + 1..end]).map_err(|e| bad(&e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scores(pairs: &[(u32, f32)]) -> HashMap<u32, f32> {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn stops_when_the_kth_verified_beats_the_next_bound() {
+        // Bounds 9, 8, 7, 6, 5; exact 8.5 (doc 0), 7.5 (doc 1), 1 (doc 3); doc 2 does not match.
+        let ranked = vec![(0, 9.0), (1, 8.0), (2, 7.0), (3, 6.0), (4, 5.0)];
+        let exact = scores(&[(0, 8.5), (1, 7.5), (3, 1.0), (4, 4.0)]);
+        let walk = first_results(ranked.clone(), &exact, 2, 100.0);
+        assert_eq!(walk.verified, vec![0, 1]);
+        assert!(!walk.ranked_exactly);
+        // k = 3: docs 2 (no match), 3 (1.0) and 4 (4.0) must all be seen.
+        let walk = first_results(ranked, &exact, 3, 100.0);
+        assert_eq!(walk.verified, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn equal_scores_order_by_document() {
+        let ranked = vec![(5, 2.0), (3, 2.0), (4, 2.0)];
+        let exact = scores(&[(5, 2.0), (3, 2.0), (4, 2.0)]);
+        let walk = first_results(ranked, &exact, 1, 100.0);
+        assert_eq!(walk.verified, vec![3]);
+    }
+
+    #[test]
+    fn gives_up_on_the_texts_when_positions_are_cheaper() {
+        // Every bound 10, every exact score 1: the first k verified beat nothing.
+        let ranked: Vec<(u32, f32)> = (0..50).map(|d| (d, 10.0)).collect();
+        let exact: HashMap<u32, f32> = (0..50).map(|d| (d, 1.0)).collect();
+        let walk = first_results(ranked.clone(), &exact, 2, 12.0);
+        assert_eq!(walk.verified, vec![0, 1]);
+        assert!(walk.ranked_exactly);
+        let walk = first_results(ranked, &exact, 2, 1000.0);
+        assert_eq!(walk.verified.len(), 50);
+        assert!(!walk.ranked_exactly);
+    }
+}

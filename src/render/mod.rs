@@ -1072,9 +1072,11 @@ fn home() -> LinkCtx {
 
 fn term_ctx(term: &Term) -> TermCtx {
     TermCtx {
-        id: term.id.clone(),
-        name: term.name.clone(),
-        url: term.url.clone(),
+        term: TermRef {
+            id: term.id.clone(),
+            name: term.name.clone(),
+            url: term.url.clone(),
+        },
         count: term.cases.len(),
         group: term.group.clone(),
         quota: term.quota,

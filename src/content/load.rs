@@ -125,9 +125,9 @@ pub fn load(
     }
 
     let mut workshops = loader.load(&inventory.workshops, "workshop front matter", workshop);
-    workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.page.url.cmp(&b.page.url)));
     let mut activities = loader.load(&inventory.activities, "activity front matter", activity);
-    activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.page.url.cmp(&b.page.url)));
     let mut pages: Vec<Page> = inventory
         .pages
         .iter()
@@ -1012,6 +1012,25 @@ impl Loader<'_, '_> {
     }
 }
 
+/// A section page (workshop, activity) as a page: the source of `file`, the URL
+/// `<section>/<slug>/`, `title`, `summary` and the body of `split`.
+fn section_page(
+    file: &SourceFile,
+    split: &Split<'_>,
+    (section, slug): (&str, &str),
+    title: String,
+    summary: Option<String>,
+    md: &Markdown<'_>,
+) -> Page {
+    Page {
+        source: file.rel.clone(),
+        url: format!("{section}/{slug}/"),
+        title,
+        summary,
+        content: render_body(split, md),
+    }
+}
+
 /// The workshop of a section page; cases it names are resolved with `index`.
 fn workshop(
     page: SectionPage<'_, WorkshopMeta>,
@@ -1037,16 +1056,19 @@ fn workshop(
         );
     }
     Workshop {
-        source: page.file.rel.clone(),
-        url: format!("workshops/{}/", page.slug),
-        title: meta.title,
+        page: section_page(
+            page.file,
+            &page.split,
+            ("workshops", &page.slug),
+            meta.title,
+            meta.summary,
+            md,
+        ),
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         trainer: meta.trainer,
         place: meta.place,
-        summary: meta.summary,
         agenda: meta.agenda,
         entries,
-        content: render_body(&page.split, md),
     }
 }
 
@@ -1070,16 +1092,19 @@ fn activity(
         .filter_map(|case| reference("cases", case))
         .collect();
     Activity {
-        source: page.file.rel.clone(),
-        url: format!("activities/{}/", page.slug),
-        title: meta.title,
+        page: section_page(
+            page.file,
+            &page.split,
+            ("activities", &page.slug),
+            meta.title,
+            meta.summary,
+            md,
+        ),
         kind: meta.kind,
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         place: meta.place,
         host,
         cases,
-        summary: meta.summary,
-        content: render_body(&page.split, md),
     }
 }
 

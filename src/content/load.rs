@@ -896,11 +896,31 @@ fn checked_page_slug(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Op
 /// A section page (`content/workshops/<slug>.md`, `content/activities/<slug>.md`) read, its
 /// front matter parsed and its file-name slug checked.
 struct SectionPage<'a, M> {
-    file: &'a SourceFile,
-    split: Split<'a>,
+    file: SectionFile<'a>,
     source: YamlSource<'a>,
     meta: M,
+}
+
+/// The file of a section page: what makes it a [`Page`] with the title and summary of its
+/// front matter.
+struct SectionFile<'a> {
+    file: &'a SourceFile,
+    split: Split<'a>,
     slug: String,
+}
+
+impl SectionFile<'_> {
+    /// The page of this file in `section` (`workshops`): its source, the URL
+    /// `<section>/<slug>/`, `title`, `summary` and the rendered body.
+    fn page(&self, section: &str, title: String, summary: Option<String>, md: &Markdown) -> Page {
+        Page {
+            source: self.file.rel.clone(),
+            url: format!("{section}/{}/", self.slug),
+            title,
+            summary,
+            content: render_body(&self.split, md),
+        }
+    }
 }
 
 /// Builds the item of a section page from it, resolving case references with the index.
@@ -1001,33 +1021,16 @@ impl Loader<'_, '_> {
         let slug = checked_page_slug(&file, diagnostics)?;
         let before = diagnostics.len();
         let page = SectionPage {
-            file: &file,
-            split,
+            file: SectionFile {
+                file: &file,
+                split,
+                slug,
+            },
             source,
             meta,
-            slug,
         };
         let item = make(page, self.index, self.md, diagnostics);
         (diagnostics.len() == before).then_some(item)
-    }
-}
-
-/// A section page (workshop, activity) as a page: the source of `file`, the URL
-/// `<section>/<slug>/`, `title`, `summary` and the body of `split`.
-fn section_page(
-    file: &SourceFile,
-    split: &Split<'_>,
-    (section, slug): (&str, &str),
-    title: String,
-    summary: Option<String>,
-    md: &Markdown<'_>,
-) -> Page {
-    Page {
-        source: file.rel.clone(),
-        url: format!("{section}/{slug}/"),
-        title,
-        summary,
-        content: render_body(split, md),
     }
 }
 
@@ -1056,14 +1059,7 @@ fn workshop(
         );
     }
     Workshop {
-        page: section_page(
-            page.file,
-            &page.split,
-            ("workshops", &page.slug),
-            meta.title,
-            meta.summary,
-            md,
-        ),
+        page: page.file.page("workshops", meta.title, meta.summary, md),
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         trainer: meta.trainer,
         place: meta.place,
@@ -1092,14 +1088,7 @@ fn activity(
         .filter_map(|case| reference("cases", case))
         .collect();
     Activity {
-        page: section_page(
-            page.file,
-            &page.split,
-            ("activities", &page.slug),
-            meta.title,
-            meta.summary,
-            md,
-        ),
+        page: page.file.page("activities", meta.title, meta.summary, md),
         kind: meta.kind,
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         place: meta.place,

@@ -921,7 +921,7 @@ impl<'a> Renderer<'a> {
 
     fn taxonomy_term(&self, taxonomy: &Taxonomy, term: &Term, page: usize) -> Context {
         let size = self.input.site.config.paginate_by;
-        let title = format!("{}：{}", taxonomy.kind.title(), term.name);
+        let title = format!("{}：{}", taxonomy.kind.title(), term.entry.name);
         let crumbs = vec![
             home(),
             LinkCtx {
@@ -1075,13 +1075,13 @@ fn home() -> LinkCtx {
 fn term_ctx(term: &Term) -> TermCtx {
     TermCtx {
         term: TermRef {
-            id: term.id.clone(),
-            name: term.name.clone(),
+            id: term.entry.id.clone(),
+            name: term.entry.name.clone(),
             url: term.url.clone(),
         },
         count: term.cases.len(),
-        group: term.group.clone(),
-        quota: term.quota,
+        group: term.entry.group.clone(),
+        quota: term.entry.quota,
     }
 }
 
@@ -1092,7 +1092,7 @@ fn term_ref(taxonomies: &[Taxonomy], kind: Kind, id: &str) -> TermRef {
         .and_then(|t| t.term(id));
     TermRef {
         id: id.to_string(),
-        name: term.map_or_else(|| id.to_string(), |t| t.name.clone()),
+        name: term.map_or_else(|| id.to_string(), |t| t.entry.name.clone()),
         url: term.map_or_else(|| format!("{}/{id}/", kind.slug()), |t| t.url.clone()),
     }
 }

@@ -191,10 +191,8 @@ fn check_duplicates(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>)
         }
     }
     let mut pages: HashSet<String> = site.cases.iter().map(|c| c.url.clone()).collect();
-    pages.extend(site.pages.iter().map(|p| p.url.clone()));
+    pages.extend(site.all_pages().map(|p| p.url.clone()));
     pages.extend(site.collections.iter().map(|c| c.url.clone()));
-    pages.extend(site.workshops.iter().map(|w| w.url.clone()));
-    pages.extend(site.activities.iter().map(|a| a.url.clone()));
     let mut aliases: HashMap<&str, &Case> = HashMap::new();
     for case in &site.cases {
         for alias in &case.aliases {
@@ -336,9 +334,7 @@ pub fn known_paths(site: &Site, taxonomies: &[Taxonomy]) -> HashSet<String> {
             paths.insert(format!("{}{file}", collection.url));
         }
     }
-    paths.extend(site.pages.iter().map(|p| p.url.clone()));
-    paths.extend(site.workshops.iter().map(|w| w.url.clone()));
-    paths.extend(site.activities.iter().map(|a| a.url.clone()));
+    paths.extend(site.all_pages().map(|p| p.url.clone()));
     paths.extend(site.assets.iter().map(|a| a.path.clone()));
     for taxonomy in taxonomies {
         paths.insert(taxonomy.url.clone());
@@ -407,19 +403,8 @@ fn check_links(
         .iter()
         .map(|c| (&c.source, c.url.as_str(), &c.content))
         .chain(
-            site.pages
-                .iter()
+            site.all_pages()
                 .map(|p| (&p.source, p.url.as_str(), &p.content)),
-        )
-        .chain(
-            site.workshops
-                .iter()
-                .map(|w| (&w.source, w.url.as_str(), &w.content)),
-        )
-        .chain(
-            site.activities
-                .iter()
-                .map(|a| (&a.source, a.url.as_str(), &a.content)),
         )
         .chain(
             site.collections
@@ -595,9 +580,7 @@ fn check_html_warnings(
         .cases
         .iter()
         .map(|c| (&c.source, &c.content))
-        .chain(site.pages.iter().map(|p| (&p.source, &p.content)))
-        .chain(site.workshops.iter().map(|w| (&w.source, &w.content)))
-        .chain(site.activities.iter().map(|a| (&a.source, &a.content)))
+        .chain(site.all_pages().map(|p| (&p.source, &p.content)))
         .filter(|(source, _)| in_scope(source));
     for (source, content) in contents {
         push_html_warnings(source, content, diagnostics);

@@ -8,21 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::content::Site;
 use crate::slug::Slugger;
-use crate::vocab::Kind;
+use crate::vocab::{self, Kind};
 
 /// One term with the cases that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    /// Id used in the URL.
-    pub id: String,
-    /// Display name.
-    pub name: String,
+    /// The vocabulary's entry (of the newest year that has it): id used in the URL, display
+    /// name, group and quota; a tag's id, as written, and neither group nor quota.
+    pub entry: vocab::Term,
     /// Site-relative URL, e.g. `areas/digital/`.
     pub url: String,
-    /// Group within the vocabulary (industries: 传统产业 / 新兴产业 / 未来产业; regions: 省辖市 …).
-    pub group: Option<String>,
-    /// Quota (regions) in the newest year's vocabulary.
-    pub quota: Option<u32>,
     /// Indices into [`Site::cases`], in site order (newest year first).
     pub cases: Vec<usize>,
 }
@@ -41,7 +36,7 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The term with `id`.
     pub fn term(&self, id: &str) -> Option<&Term> {
-        self.terms.iter().find(|t| t.id == id)
+        self.terms.iter().find(|t| t.entry.id == id)
     }
 }
 
@@ -120,14 +115,21 @@ fn build_kind(site: &Site, kind: Kind) -> Taxonomy {
             let name = tag_names.get(&id).cloned().unwrap_or_else(|| id.clone());
             terms.push(Term {
                 url: format!("{url}{id}/"),
-                id,
-                name,
-                group: None,
-                quota: None,
+                entry: vocab::Term {
+                    id,
+                    name,
+                    quota: None,
+                    group: None,
+                },
                 cases,
             });
         }
-        terms.sort_by(|a, b| b.cases.len().cmp(&a.cases.len()).then(a.id.cmp(&b.id)));
+        terms.sort_by(|a, b| {
+            b.cases
+                .len()
+                .cmp(&a.cases.len())
+                .then(a.entry.id.cmp(&b.entry.id))
+        });
     } else {
         // Vocabulary order: newest year first, then terms only older years know.
         for vocab in site.vocabularies.values().rev() {
@@ -135,10 +137,7 @@ fn build_kind(site: &Site, kind: Kind) -> Taxonomy {
                 if let Some(cases) = by_id.remove(&term.id) {
                     terms.push(Term {
                         url: format!("{url}{}/", term.id),
-                        id: term.id.clone(),
-                        name: term.name.clone(),
-                        group: term.group.clone(),
-                        quota: term.quota,
+                        entry: term.clone(),
                         cases,
                     });
                 }

@@ -26,7 +26,7 @@ use docx_rs::{
 };
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 
-use super::{Compilation, Entry};
+use super::{Compilation, Cover, Entry};
 use crate::error::display_path;
 
 /// Why the Word document could not be written.
@@ -211,7 +211,7 @@ pub fn write(compilation: &Compilation<'_>, base_url: &str) -> Result<Vec<u8>, D
         docx = docx.add_style(style);
     }
 
-    for paragraph in cover(compilation) {
+    for paragraph in cover(&compilation.cover, compilation.entries.len()) {
         docx = docx.add_paragraph(paragraph);
     }
     docx = docx.add_table_of_contents(
@@ -288,7 +288,7 @@ fn page_number() -> Paragraph {
         .add_run(Run::new().add_text(" —"))
 }
 
-fn cover(compilation: &Compilation<'_>) -> Vec<Paragraph> {
+fn cover(cover: &Cover, cases: usize) -> Vec<Paragraph> {
     let line = |text: &str| {
         Paragraph::new()
             .style(COVER_LINE)
@@ -297,21 +297,18 @@ fn cover(compilation: &Compilation<'_>) -> Vec<Paragraph> {
     let mut paragraphs = vec![
         Paragraph::new()
             .style(COVER_TITLE)
-            .add_run(Run::new().add_text(&compilation.title)),
-        line(&compilation.site_title),
+            .add_run(Run::new().add_text(&cover.title)),
+        line(&cover.site_title),
     ];
-    if compilation.has_publisher {
-        paragraphs.push(line(&compilation.publisher));
+    if cover.has_publisher {
+        paragraphs.push(line(&cover.publisher));
     }
-    let date = match compilation.date {
+    let date = match cover.date {
         Some(date) => date.format("%Y年%-m月").to_string(),
-        None => format!("{}年", compilation.year),
+        None => format!("{}年", cover.year),
     };
     paragraphs.push(line(&date));
-    paragraphs.push(line(&format!(
-        "共收录{}项典型经验",
-        compilation.entries.len()
-    )));
+    paragraphs.push(line(&format!("共收录{cases}项典型经验")));
     paragraphs
 }
 

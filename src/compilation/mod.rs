@@ -35,21 +35,39 @@ pub struct Entry<'a> {
     pub methods: Vec<String>,
 }
 
-/// A year's compilation: cover fields and the cases in print order.
-#[derive(Debug, Clone)]
-pub struct Compilation<'a> {
+/// The cover of a year's compilation, the same on the Word document and the page (where it
+/// is a part of the template context: `year`, `title`, … stand beside `cases`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Cover {
     /// Collection year.
     pub year: u16,
-    /// Site title (`site.yaml` `title`).
-    pub site_title: String,
     /// Document title, e.g. `2023年质量标杆典型经验汇编`.
     pub title: String,
+    /// Site title (`site.yaml` `title`).
+    pub site_title: String,
     /// Issuing body (`site.yaml` `publisher`, else the site title).
     pub publisher: String,
     /// Whether `publisher` was set in `site.yaml` (the cover then names it separately).
     pub has_publisher: bool,
-    /// Publication date of the year's collection, if given.
+    /// Publication date of the year's collection, if given (`YYYY-MM-DD` in the context).
+    #[serde(serialize_with = "serialize_date")]
     pub date: Option<NaiveDate>,
+}
+
+/// A [`Cover::date`] as `YYYY-MM-DD`, or null.
+fn serialize_date<S: serde::Serializer>(
+    date: &Option<NaiveDate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+        .serialize(serializer)
+}
+
+/// A year's compilation: cover fields and the cases in print order.
+#[derive(Debug, Clone)]
+pub struct Compilation<'a> {
+    /// Year, titles, issuing body and date.
+    pub cover: Cover,
     /// The year's published cases in print order.
     pub entries: Vec<Entry<'a>>,
 }
@@ -120,15 +138,17 @@ pub fn compilation(site: &Site, year: u16) -> Option<Compilation<'_>> {
     let collection = site.collections.iter().find(|c| c.year == year);
     let config = &site.config;
     Some(Compilation {
-        year,
-        site_title: config.title.clone(),
-        title: title(year),
-        publisher: config
-            .publisher
-            .clone()
-            .unwrap_or_else(|| config.title.clone()),
-        has_publisher: config.publisher.is_some(),
-        date: collection.and_then(|c| c.date),
+        cover: Cover {
+            year,
+            title: title(year),
+            site_title: config.title.clone(),
+            publisher: config
+                .publisher
+                .clone()
+                .unwrap_or_else(|| config.title.clone()),
+            has_publisher: config.publisher.is_some(),
+            date: collection.and_then(|c| c.date),
+        },
         entries,
     })
 }
@@ -188,18 +208,9 @@ pub struct PageSection {
 /// The template context of the compilation page: cover fields and every case in full.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext {
-    /// Year.
-    pub year: u16,
-    /// Document title.
-    pub title: String,
-    /// Site title.
-    pub site_title: String,
-    /// Issuing body.
-    pub publisher: String,
-    /// Whether the issuing body was configured.
-    pub has_publisher: bool,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: Option<String>,
+    /// Year, titles, issuing body and date.
+    #[serde(flatten)]
+    pub cover: Cover,
     /// The cases in print order.
     pub cases: Vec<PageCase>,
 }
@@ -246,12 +257,7 @@ impl Compilation<'_> {
             })
             .collect();
         PageContext {
-            year: self.year,
-            title: self.title.clone(),
-            site_title: self.site_title.clone(),
-            publisher: self.publisher.clone(),
-            has_publisher: self.has_publisher,
-            date: self.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            cover: self.cover.clone(),
             cases,
         }
     }

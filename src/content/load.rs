@@ -125,9 +125,9 @@ pub fn load(
     }
 
     let mut workshops = loader.load(&inventory.workshops, "workshop front matter", workshop);
-    workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    workshops.sort_by(|a, b| b.date.cmp(&a.date).then(a.page.url.cmp(&b.page.url)));
     let mut activities = loader.load(&inventory.activities, "activity front matter", activity);
-    activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+    activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.page.url.cmp(&b.page.url)));
     let mut pages: Vec<Page> = inventory
         .pages
         .iter()
@@ -896,11 +896,31 @@ fn checked_page_slug(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Op
 /// A section page (`content/workshops/<slug>.md`, `content/activities/<slug>.md`) read, its
 /// front matter parsed and its file-name slug checked.
 struct SectionPage<'a, M> {
-    file: &'a SourceFile,
-    split: Split<'a>,
+    file: SectionFile<'a>,
     source: YamlSource<'a>,
     meta: M,
+}
+
+/// The file of a section page: what makes it a [`Page`] with the title and summary of its
+/// front matter.
+struct SectionFile<'a> {
+    file: &'a SourceFile,
+    split: Split<'a>,
     slug: String,
+}
+
+impl SectionFile<'_> {
+    /// The page of this file in `section` (`workshops`): its source, the URL
+    /// `<section>/<slug>/`, `title`, `summary` and the rendered body.
+    fn page(&self, section: &str, title: String, summary: Option<String>, md: &Markdown) -> Page {
+        Page {
+            source: self.file.rel.clone(),
+            url: format!("{section}/{}/", self.slug),
+            title,
+            summary,
+            content: render_body(&self.split, md),
+        }
+    }
 }
 
 /// Builds the item of a section page from it, resolving case references with the index.
@@ -1001,11 +1021,13 @@ impl Loader<'_, '_> {
         let slug = checked_page_slug(&file, diagnostics)?;
         let before = diagnostics.len();
         let page = SectionPage {
-            file: &file,
-            split,
+            file: SectionFile {
+                file: &file,
+                split,
+                slug,
+            },
             source,
             meta,
-            slug,
         };
         let item = make(page, self.index, self.md, diagnostics);
         (diagnostics.len() == before).then_some(item)
@@ -1037,16 +1059,12 @@ fn workshop(
         );
     }
     Workshop {
-        source: page.file.rel.clone(),
-        url: format!("workshops/{}/", page.slug),
-        title: meta.title,
+        page: page.file.page("workshops", meta.title, meta.summary, md),
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         trainer: meta.trainer,
         place: meta.place,
-        summary: meta.summary,
         agenda: meta.agenda,
         entries,
-        content: render_body(&page.split, md),
     }
 }
 
@@ -1070,16 +1088,12 @@ fn activity(
         .filter_map(|case| reference("cases", case))
         .collect();
     Activity {
-        source: page.file.rel.clone(),
-        url: format!("activities/{}/", page.slug),
-        title: meta.title,
+        page: page.file.page("activities", meta.title, meta.summary, md),
         kind: meta.kind,
         date: parse_date(source, "date", meta.date.as_deref(), diagnostics),
         place: meta.place,
         host,
         cases,
-        summary: meta.summary,
-        content: render_body(&page.split, md),
     }
 }
 

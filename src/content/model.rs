@@ -109,37 +109,25 @@ pub struct WorkshopEntry {
 /// A trainer's curated collection (`content/workshops/<slug>.md`).
 #[derive(Debug, Clone)]
 pub struct Workshop {
-    /// Source file.
-    pub source: PathBuf,
-    /// Site-relative URL, `workshops/<slug>/`.
-    pub url: String,
-    /// Title.
-    pub title: String,
+    /// Source file, URL (`workshops/<slug>/`), title, one sentence and the rendered notes.
+    pub page: Page,
     /// Date.
     pub date: Option<NaiveDate>,
     /// Trainer.
     pub trainer: Option<String>,
     /// Place.
     pub place: Option<String>,
-    /// One sentence.
-    pub summary: Option<String>,
     /// Agenda lines.
     pub agenda: Vec<String>,
     /// Cases with notes.
     pub entries: Vec<WorkshopEntry>,
-    /// Rendered notes.
-    pub content: Rendered,
 }
 
 /// An exchange event (`content/activities/<slug>.md`).
 #[derive(Debug, Clone)]
 pub struct Activity {
-    /// Source file.
-    pub source: PathBuf,
-    /// Site-relative URL, `activities/<slug>/`.
-    pub url: String,
-    /// Title.
-    pub title: String,
+    /// Source file, URL (`activities/<slug>/`), title, one sentence and the rendered body.
+    pub page: Page,
     /// 交流活动 / 现场观摩 / 培训 / 移植推广试点.
     pub kind: String,
     /// Date.
@@ -150,13 +138,10 @@ pub struct Activity {
     pub host: Option<usize>,
     /// Indices of featured cases.
     pub cases: Vec<usize>,
-    /// One sentence.
-    pub summary: Option<String>,
-    /// Rendered body.
-    pub content: Rendered,
 }
 
-/// Any other page (`content/about.md` → `about/`).
+/// Any other page (`content/about.md` → `about/`); also what a workshop and an activity
+/// are as pages ([`Workshop::page`], [`Activity::page`]).
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Source file.
@@ -232,6 +217,14 @@ impl Site {
             activity.cases = activity.cases.iter().filter_map(|c| remap[*c]).collect();
         }
         self
+    }
+
+    /// Every page of a Markdown file other than a case or a year's `_index.md`: the other
+    /// pages, then the workshops', then the activities'.
+    pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
+        let workshops = self.workshops.iter().map(|w| &w.page);
+        let activities = self.activities.iter().map(|a| &a.page);
+        self.pages.iter().chain(workshops).chain(activities)
     }
 
     /// The vocabulary of `year` (built from the configuration if the year has no content).

@@ -47,7 +47,7 @@ pub fn shown_elsewhere(
                         .terms
                         .iter()
                         .filter(|term| term.cases.contains(&index))
-                        .map(|term| term.id.as_str())
+                        .map(|term| term.entry.id.as_str())
                         .collect();
                     (taxonomy.kind.slug(), ids)
                 })

@@ -49,12 +49,9 @@ pub struct TermRef {
 /// A term in a taxonomy list.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermCtx {
-    /// Id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Site-relative URL.
-    pub url: String,
+    /// Id, display name and site-relative URL (fields of their own in the template).
+    #[serde(flatten)]
+    pub term: TermRef,
     /// Number of cases.
     pub count: usize,
     /// Group (industries, regions).

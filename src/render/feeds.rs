@@ -26,8 +26,8 @@ pub fn sitemap(site: &Site, taxonomies: &[Taxonomy]) -> String {
     urls.extend(site.collections.iter().map(|c| dated(&c.url, c.date)));
     urls.extend(site.cases.iter().map(sitemap_entry));
     urls.extend(site.pages.iter().map(|p| (p.url.clone(), None)));
-    urls.extend(site.workshops.iter().map(|w| dated(&w.url, w.date)));
-    urls.extend(site.activities.iter().map(|a| dated(&a.url, a.date)));
+    urls.extend(site.workshops.iter().map(|w| dated(&w.page.url, w.date)));
+    urls.extend(site.activities.iter().map(|a| dated(&a.page.url, a.date)));
     for taxonomy in taxonomies {
         urls.push((taxonomy.url.clone(), None));
         urls.extend(taxonomy.terms.iter().map(|t| (t.url.clone(), None)));

@@ -677,7 +677,7 @@ impl<'a> Renderer<'a> {
                 self.workshop_list(),
             ),
             Job::Workshop(i) => (
-                format!("{}index.html", site.workshops[*i].url),
+                format!("{}index.html", site.workshops[*i].page.url),
                 "workshop.html",
                 self.workshop(*i),
             ),
@@ -687,7 +687,7 @@ impl<'a> Renderer<'a> {
                 self.activity_list(),
             ),
             Job::Activity(i) => (
-                format!("{}index.html", site.activities[*i].url),
+                format!("{}index.html", site.activities[*i].page.url),
                 "activity.html",
                 self.activity(*i),
             ),
@@ -880,7 +880,7 @@ impl<'a> Renderer<'a> {
                 list.iter()
                     .map(|a| {
                         let activity = &site.activities[*a];
-                        serde_json::json!({"title": activity.title, "url": activity.url, "date": date_string(activity.date), "type": activity.kind})
+                        serde_json::json!({"title": activity.page.title, "url": activity.page.url, "date": date_string(activity.date), "type": activity.kind})
                     })
                     .collect()
             })
@@ -921,7 +921,7 @@ impl<'a> Renderer<'a> {
 
     fn taxonomy_term(&self, taxonomy: &Taxonomy, term: &Term, page: usize) -> Context {
         let size = self.input.site.config.paginate_by;
-        let title = format!("{}：{}", taxonomy.kind.title(), term.name);
+        let title = format!("{}：{}", taxonomy.kind.title(), term.entry.name);
         let crumbs = vec![
             home(),
             LinkCtx {
@@ -990,15 +990,16 @@ impl<'a> Renderer<'a> {
             .site
             .workshops
             .iter()
-            .map(|w| serde_json::json!({"title": w.title, "url": w.url, "date": date_string(w.date), "summary": w.summary, "count": w.entries.len()}))
+            .map(|w| serde_json::json!({"title": w.page.title, "url": w.page.url, "date": date_string(w.date), "summary": w.page.summary, "count": w.entries.len()}))
             .collect();
         self.section_list(WORKSHOPS, "workshops", list)
     }
 
     fn workshop(&self, index: usize) -> Context {
         let workshop = &self.input.site.workshops[index];
-        let summary = workshop.summary.as_deref();
-        let mut context = self.section_page(WORKSHOPS, &workshop.url, &workshop.title, summary);
+        let page = &workshop.page;
+        let summary = page.summary.as_deref();
+        let mut context = self.section_page(WORKSHOPS, &page.url, &page.title, summary);
         let items: Vec<serde_json::Value> = workshop
             .entries
             .iter()
@@ -1010,8 +1011,8 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         context.insert("workshop", &serde_json::json!({
-            "title": workshop.title, "date": date_string(workshop.date), "trainer": workshop.trainer, "place": workshop.place,
-            "summary": workshop.summary, "content": workshop.content.html, "agenda": workshop.agenda, "url": workshop.url, "items": items,
+            "title": page.title, "date": date_string(workshop.date), "trainer": workshop.trainer, "place": workshop.place,
+            "summary": page.summary, "content": page.content.html, "agenda": workshop.agenda, "url": page.url, "items": items,
         }));
         context
     }
@@ -1022,19 +1023,20 @@ impl<'a> Renderer<'a> {
             .site
             .activities
             .iter()
-            .map(|a| serde_json::json!({"title": a.title, "url": a.url, "date": date_string(a.date), "type": a.kind, "place": a.place, "summary": a.summary}))
+            .map(|a| serde_json::json!({"title": a.page.title, "url": a.page.url, "date": date_string(a.date), "type": a.kind, "place": a.place, "summary": a.page.summary}))
             .collect();
         self.section_list(ACTIVITIES, "activities", list)
     }
 
     fn activity(&self, index: usize) -> Context {
         let activity = &self.input.site.activities[index];
-        let summary = activity.summary.as_deref();
-        let mut context = self.section_page(ACTIVITIES, &activity.url, &activity.title, summary);
+        let page = &activity.page;
+        let summary = page.summary.as_deref();
+        let mut context = self.section_page(ACTIVITIES, &page.url, &page.title, summary);
         let cards: Vec<&CardCtx> = activity.cases.iter().map(|i| self.card(*i)).collect();
         context.insert("activity", &serde_json::json!({
-            "title": activity.title, "type": activity.kind, "date": date_string(activity.date), "place": activity.place,
-            "summary": activity.summary, "content": activity.content.html, "url": activity.url,
+            "title": page.title, "type": activity.kind, "date": date_string(activity.date), "place": activity.place,
+            "summary": page.summary, "content": page.content.html, "url": page.url,
             "host": activity.host.map(|h| self.card(h)), "cards": cards,
         }));
         context
@@ -1072,12 +1074,14 @@ fn home() -> LinkCtx {
 
 fn term_ctx(term: &Term) -> TermCtx {
     TermCtx {
-        id: term.id.clone(),
-        name: term.name.clone(),
-        url: term.url.clone(),
+        term: TermRef {
+            id: term.entry.id.clone(),
+            name: term.entry.name.clone(),
+            url: term.url.clone(),
+        },
         count: term.cases.len(),
-        group: term.group.clone(),
-        quota: term.quota,
+        group: term.entry.group.clone(),
+        quota: term.entry.quota,
     }
 }
 
@@ -1088,7 +1092,7 @@ fn term_ref(taxonomies: &[Taxonomy], kind: Kind, id: &str) -> TermRef {
         .and_then(|t| t.term(id));
     TermRef {
         id: id.to_string(),
-        name: term.map_or_else(|| id.to_string(), |t| t.name.clone()),
+        name: term.map_or_else(|| id.to_string(), |t| t.entry.name.clone()),
         url: term.map_or_else(|| format!("{}/{id}/", kind.slug()), |t| t.url.clone()),
     }
 }

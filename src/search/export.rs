@@ -88,7 +88,7 @@ impl Default for ExportOptions {
             labels: BTreeMap::new(),
             docs_per_facet_shard: 512,
             terms_per_bucket: 32,
-            big_term_bytes: 256,
+            big_term_bytes: 1024,
         }
     }
 }

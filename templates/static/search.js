@@ -494,7 +494,7 @@ api.search = async (q, filters, limit = PAGE, sort) => { const r = await start(q
    keystroke, default WAIT), never for half-composed input (IME), at once on Enter or when
    a composition ends; state in the URL (q, repeated facet parameters, sort) kept with
    history.replaceState, so Back leaves the page and a shared URL reproduces the view. */
-const NAMES = "年度 重点领域 地区 行业 方法 标签".split(" "), TOP = 5, WAIT = 120;
+const NAMES = "年度 重点领域 地区 行业 方法 标签".split(" "), TOP = 5, WAIT = 120, COUNT_WAIT = 300;
 const el = (tag, attrs, ...kids) => {
   const e = doc.createElement(tag);
   for (const k in attrs) if (attrs[k] !== false && attrs[k] !== undefined) e.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
@@ -618,7 +618,9 @@ const page = () => {
     await new Promise(go => requestAnimationFrame(() => setTimeout(go, 0))); /* results paint first */
     if (my !== seq) return;
     try {
-      if (res.total === undefined) {
+      if (res.total === undefined) { /* positions: only once typing pauses */
+        await new Promise(go => setTimeout(go, COUNT_WAIT));
+        if (my !== seq) return;
         const x = await res.full();
         if (my !== seq) return;
         res.total = x.total;

@@ -22,7 +22,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
 
 use super::export::{omitted, term_hash};
-use super::index::{Columns, SearchIndex};
+use super::index::{every_clause, Columns, SearchIndex};
 use super::query::{parse_query, Clause, FieldKind};
 use super::tokenizer::SEPARATOR;
 use super::{Filters, SearchError, BOOSTS};
@@ -193,20 +193,7 @@ fn candidates(
             index.clause_scores(searcher, clause)?
         });
     }
-    let mut out = Vec::new();
-    if let Some(first) = per_clause.first() {
-        'docs: for &addr in first.keys() {
-            let mut total = 0.0f32;
-            for scores in &per_clause {
-                match scores.get(&addr) {
-                    Some(s) => total += s,
-                    None => continue 'docs,
-                }
-            }
-            out.push((addr, total));
-        }
-    }
-    Ok(out)
+    Ok(every_clause(&per_clause, None))
 }
 
 /// The upper bound of a phrase's score per document (see [`candidates`]).

@@ -315,6 +315,32 @@ pub(crate) struct Match {
     pub date: u32,
 }
 
+/// Documents in every clause's scores (and in `allowed`, if given), each with the sum of its
+/// clause scores in clause order.
+pub(crate) fn every_clause(
+    per_clause: &[HashMap<DocAddress, f32>],
+    allowed: Option<&HashSet<DocAddress>>,
+) -> Vec<(DocAddress, f32)> {
+    let mut out = Vec::new();
+    let Some(first) = per_clause.first() else {
+        return out;
+    };
+    'docs: for &addr in first.keys() {
+        if allowed.is_some_and(|s| !s.contains(&addr)) {
+            continue;
+        }
+        let mut total = 0.0f32;
+        for scores in per_clause {
+            match scores.get(&addr) {
+                Some(s) => total += s,
+                None => continue 'docs,
+            }
+        }
+        out.push((addr, total));
+    }
+    out
+}
+
 /// The `ord` and `date` fast-field columns of each segment, opened when first needed.
 pub(crate) struct Columns<'a> {
     index: &'a SearchIndex,
@@ -492,21 +518,7 @@ impl SearchIndex {
             for clause in &parsed.clauses {
                 per_clause.push(self.clause_scores(searcher, clause)?);
             }
-            if let Some(first) = per_clause.first() {
-                'docs: for &addr in first.keys() {
-                    if allowed.as_ref().is_some_and(|s| !s.contains(&addr)) {
-                        continue;
-                    }
-                    let mut total = 0.0f32;
-                    for scores in &per_clause {
-                        match scores.get(&addr) {
-                            Some(s) => total += s,
-                            None => continue 'docs,
-                        }
-                    }
-                    scored.push((addr, total));
-                }
-            }
+            scored = every_clause(&per_clause, allowed.as_ref());
         }
         let mut columns = Columns::new(self, searcher);
         let mut out = Vec::with_capacity(scored.len());

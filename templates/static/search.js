@@ -168,6 +168,17 @@ const phraseCount = (lists, offs, at) => {
   }
   return n;
 };
+/* Advances idx[k] along ps[k].d (ascending) to d, k ≥ 1: true when every list holds d. */
+const meet = (ps, idx, d) => {
+  for (let k = 1; k < ps.length; k++) {
+    const dl = ps[k].d;
+    let y = idx[k];
+    while (y < dl.length && dl[y] < d) y++;
+    idx[k] = y;
+    if (dl[y] !== d) return false;
+  }
+  return true;
+};
 const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
   const acc = new Map(), real = c.t.map((x, j) => j).filter(j => terms[j]), keep = real.filter(j => !c.o.has(j));
   const offs = keep.map(j => c.t[j][0]), modes = keep.map(j => sepAfter(c, j) ? 1 : c.o.has(j + 1) ? 2 : 0);
@@ -185,15 +196,7 @@ const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
       const d = p0.d[i0];
       let tf = p0.tf[i0];
       if (multi) {
-        let k = 1;
-        for (; k < ps.length; k++) {
-          const dl = ps[k].d;
-          let y = idx[k];
-          while (y < dl.length && dl[y] < d) y++;
-          idx[k] = y;
-          if (dl[y] !== d) break;
-        }
-        if (k < ps.length) continue;
+        if (!meet(ps, idx, d)) continue;
         idx[0] = i0;
         for (let j = 0; j < ks.length; j++) lists[j] = pos[j][idx[which[j]]];
         if (!(tf = phraseCount(lists, offs, at))) continue;
@@ -237,16 +240,9 @@ const boundScores = (c, terms) => { /* doc → {s: bound, f: [field, norm id, �
     const w = c.w[f] = F(F(isum * K1P1) * M.boost[f]), p0 = ps[0], idx = new Int32Array(ps.length);
     for (let i0 = 0; i0 < p0.d.length; i0++) {
       const d = p0.d[i0];
-      let tf = p0.tf[i0], k = 1;
-      for (; k < ps.length; k++) {
-        const dl = ps[k].d;
-        let y = idx[k];
-        while (y < dl.length && dl[y] < d) y++;
-        idx[k] = y;
-        if (dl[y] !== d) break;
-        tf = Math.min(tf, ps[k].tf[y]);
-      }
-      if (k < ps.length) continue;
+      if (!meet(ps, idx, d)) continue;
+      let tf = p0.tf[i0];
+      for (let k = 1; k < ps.length; k++) tf = Math.min(tf, ps[k].tf[idx[k]]);
       let a = acc.get(d);
       if (!a) acc.set(d, a = { s: 0, f: [] });
       a.s = F(a.s + bm25(w, f, p0.fn[i0], tf));

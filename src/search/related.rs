@@ -56,41 +56,64 @@ fn key(s: &str) -> u64 {
     h ^ (h >> 33)
 }
 
-fn add_terms(text: &str, weight: u32, counts: &mut KeyMap<u32>, buf: &mut Vec<(usize, char)>) {
-    let mut s = String::new();
-    for_each_run(text, buf, |run| match run.kind {
+/// 64-bit FNV-1a of the UTF-8 bytes of `chars`, finalized like [`key`] (the key of the
+/// string they spell, without building it).
+fn key_of_chars(chars: impl IntoIterator<Item = char>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut utf8 = [0u8; 4];
+    for c in chars {
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// Scratch space of [`term_counts`], reused from one document to the next.
+#[derive(Default)]
+struct Scratch {
+    counts: KeyMap<u32>,
+    chars: Vec<(usize, char)>,
+    word: String,
+}
+
+fn add_terms(text: &str, weight: u32, scratch: &mut Scratch) {
+    let Scratch {
+        counts,
+        chars,
+        word,
+    } = scratch;
+    for_each_run(text, chars, |run| match run.kind {
         RunKind::Cjk => {
             for w in run.chars.windows(2) {
-                s.clear();
-                s.push(w[0].1);
-                s.push(w[1].1);
-                *counts.entry(key(&s)).or_insert(0) += weight;
+                *counts.entry(key_of_chars([w[0].1, w[1].1])).or_insert(0) += weight;
             }
         }
         RunKind::Word => {
-            s.clear();
+            word.clear();
             for &(_, c) in run.chars {
-                push_lower(c, &mut s);
+                push_lower(c, word);
             }
-            if s.chars().count() >= 2 {
-                *counts.entry(key(&s)).or_insert(0) += weight;
+            if word.chars().nth(1).is_some() {
+                *counts.entry(key(word)).or_insert(0) += weight;
             }
         }
     });
 }
 
-fn term_counts(d: &SearchDoc) -> Vec<(u64, u32)> {
-    let mut counts = KeyMap::default();
-    let mut buf = Vec::new();
-    add_terms(&d.title, 3, &mut counts, &mut buf);
-    add_terms(&d.summary, 2, &mut counts, &mut buf);
+/// The weighted term counts of `d` in `scratch.counts` (in no particular order: every use
+/// of them is independent of the order).
+fn term_counts(d: &SearchDoc, scratch: &mut Scratch) {
+    scratch.counts.clear();
+    add_terms(&d.title, 3, scratch);
+    add_terms(&d.summary, 2, scratch);
     for h in &d.headings {
-        add_terms(h, 2, &mut counts, &mut buf);
+        add_terms(h, 2, scratch);
     }
-    add_terms(&d.body, 1, &mut counts, &mut buf);
-    let mut v: Vec<(u64, u32)> = counts.into_iter().collect();
-    v.sort_unstable();
-    v
+    add_terms(&d.body, 1, scratch);
 }
 
 /// Documents per parallel chunk of the document-frequency pass.
@@ -111,8 +134,10 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
         .par_chunks(DF_CHUNK)
         .map(|chunk| {
             let mut df = KeyMap::default();
+            let mut scratch = Scratch::default();
             for doc in chunk {
-                for (k, _) in term_counts(doc) {
+                term_counts(doc, &mut scratch);
+                for &k in scratch.counts.keys() {
                     *df.entry(k).or_insert(0) += 1;
                 }
             }
@@ -127,38 +152,54 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
         });
     let top: Vec<Vec<(u64, f64)>> = docs
         .par_iter()
-        .map(|doc| {
-            if crate::cancel::signal().is_some() {
-                // The build checks for cancellation when related cases are done.
-                return Vec::new();
-            }
-            let mut scored: Vec<(u64, f64)> = term_counts(doc)
-                .into_iter()
-                .filter_map(|(k, tf)| {
+        .map_init(
+            || (Scratch::default(), Vec::new()),
+            |(scratch, candidates), doc| {
+                if crate::cancel::signal().is_some() {
+                    // The build checks for cancellation when related cases are done.
+                    return Vec::new();
+                }
+                term_counts(doc, scratch);
+                candidates.clear();
+                candidates.extend(scratch.counts.iter().filter_map(|(&k, &tf)| {
                     let d = *df.get(&k)? as f64;
                     if d < 2.0 {
                         return None;
                     }
                     let idf = (n as f64 / d).ln();
                     (idf > 0.0).then(|| (k, (1.0 + (tf as f64).ln()) * idf))
-                })
-                .collect();
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            scored.truncate(TOP_TERMS);
-            // `scored` reuses the allocation of the document's term counts (in-place
-            // collect): without this, ~300 MB at 10,000 documents stay allocated.
-            scored.shrink_to_fit();
-            let norm = scored.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                for x in &mut scored {
-                    x.1 /= norm;
+                }));
+                // A total order (keys are distinct): the top terms do not depend on the order
+                // of the counts.
+                let order =
+                    |a: &(u64, f64), b: &(u64, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if candidates.len() > TOP_TERMS {
+                    candidates.select_nth_unstable_by(TOP_TERMS, order);
+                    candidates.truncate(TOP_TERMS);
                 }
-            }
-            scored.sort_by_key(|x| x.0);
-            scored
-        })
+                candidates.sort_unstable_by(order);
+                let mut scored = candidates.clone();
+                let norm = scored.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+                if norm > 0.0 {
+                    for x in &mut scored {
+                        x.1 /= norm;
+                    }
+                }
+                scored.sort_by_key(|x| x.0);
+                scored
+            },
+        )
         .collect();
     drop(df);
+    // Focus areas as small numbers, compared once per candidate.
+    let mut area_ids: HashMap<&str, usize> = HashMap::new();
+    let area: Vec<usize> = docs
+        .iter()
+        .map(|d| {
+            let next = area_ids.len();
+            *area_ids.entry(d.area.as_str()).or_insert(next)
+        })
+        .collect();
     let mut inverted: KeyMap<Vec<(usize, f64)>> = KeyMap::default();
     for (i, terms) in top.iter().enumerate() {
         for &(k, w) in terms {
@@ -187,7 +228,7 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                     .drain(..)
                     .map(|j| {
                         let s = std::mem::take(&mut scores[j]);
-                        let bonus = if docs[j].area == docs[i].area {
+                        let bonus = if area[j] == area[i] {
                             SAME_AREA_BONUS
                         } else {
                             1.0

@@ -223,13 +223,6 @@ pub fn render_selected(
     if input.theme.has("stats.html") {
         jobs.extend((0..site.collections.len()).map(Job::Stats));
     }
-    if input.theme.has("compilation.html") {
-        jobs.extend(
-            (0..site.collections.len())
-                .filter(|&i| has_compilation(site, site.collections[i].year))
-                .map(Job::Compilation),
-        );
-    }
     jobs.extend((0..site.cases.len()).map(Job::Case));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.workshops.len()).map(Job::Workshop));
@@ -240,6 +233,16 @@ pub fn render_selected(
             let pages = paginate::page_count(term.cases.len(), page_size);
             jobs.extend((1..=pages).map(|page| Job::TaxonomyTerm(taxonomy, term, page)));
         }
+    }
+    // Last: a compilation page holds its year's case bodies several times while it renders
+    // (~90 MB at 10,000 cases), better not beside the start of the index, which still holds
+    // every search document then.
+    if input.theme.has("compilation.html") {
+        jobs.extend(
+            (0..site.collections.len())
+                .filter(|&i| has_compilation(site, site.collections[i].year))
+                .map(Job::Compilation),
+        );
     }
     jobs.retain(|job| selection.job(job, site));
     jobs.par_iter().try_for_each(|job| {
@@ -574,9 +577,13 @@ impl<'a> Renderer<'a> {
     /// Renders the page of `job` into `output` (or links the previous build's file when its
     /// template context has not changed).
     fn render_job(&self, job: &Job<'_>, output: &Output) -> Result<()> {
-        let (path, template, context) = self.job_page(job);
+        let (path, template, mut context) = self.job_page(job);
         if let Some(reuse) = self.input.reuse {
-            let key = reuse.key(template, &context.clone().into_json());
+            // Through JSON and back by moves, not a deep clone: a compilation page's context
+            // holds every case body of its year (~30 MB at 10,000 cases).
+            let json = context.into_json();
+            let key = reuse.key(template, &json);
+            context = Context::from_value(json).unwrap_or_default();
             if let Some(previous) = reuse.previous_file(&path, key) {
                 if output.link(&previous, &path) {
                     self.reused

@@ -7,8 +7,8 @@
 //!    included, and every diagnostic ([`Checked`]).
 //! 2. [`Checked::publish`]: any error ends here ([`crate::error::fail_on_errors`]); drafts are
 //!    left out unless asked for.
-//! 3. [`run`]: search documents → related cases then pages on one side, the tantivy index on
-//!    the other → the static search export. Every file goes through one [`Output`] (disk or
+//! 3. [`run`]: search documents → related cases → the pages on one side, the tantivy index
+//!    on the other → the static search export. Every file goes through one [`Output`] (disk or
 //!    memory); the index goes to a directory or stays in memory.
 
 use std::borrow::Cow;
@@ -223,7 +223,7 @@ pub struct Ran {
     pub index: SearchIndex,
     /// True when the static export was linked from the previous output.
     pub export_reused: bool,
-    /// Related cases (beside the index, before the pages).
+    /// Related cases (before the pages and the index).
     pub related_time: Duration,
     /// Pages (beside the index, after related cases).
     pub pages_time: Duration,
@@ -234,12 +234,13 @@ pub struct Ran {
 }
 
 /// Renders `site` (published, checked) into `output`: its search documents `docs` (made by
-/// [`search_docs`], `case_of_doc` their cases) feed related cases, then the pages, on one
-/// side, and the tantivy index on the other (pages show related cases; the index needs
-/// neither); the static search export follows from the finished index, under `search/`.
+/// [`search_docs`], `case_of_doc` their cases) feed related cases; then the pages on one
+/// side (they show related cases), and the tantivy index on the other; the static search
+/// export follows from the finished index, under `search/`.
 ///
-/// An owned `site` is dropped as soon as the pages are written, so that the export runs
-/// without the model; each side holds the documents only while it reads them.
+/// The index takes the documents and frees each one once its writer has a copy; an owned
+/// `site` is dropped as soon as the pages are written, so that the export runs without the
+/// model.
 pub fn run(
     site: Cow<'_, Site>,
     taxonomies: &[Taxonomy],
@@ -255,48 +256,45 @@ pub fn run(
         ),
         None => (None, None, None),
     };
-    let docs = Arc::new(docs);
-    let docs_for_index = Arc::clone(&docs);
     let (theme, highlighter, reuse) = (stages.theme, stages.highlighter, stages.reuse);
     let index_dir = stages.index_dir;
+    // Related cases first, on every core: then the index can take the documents and free
+    // each one as soon as its writer has a copy, while the pages render beside it.
+    let (related_by_doc, related_time) =
+        timed(|| Ok(cached.unwrap_or_else(|| search::related(&docs, render::RELATED_CASES))))?;
+    crate::cancel::check()?;
+    let related = by_case(&related_by_doc, &case_of_doc);
+    let related_of_case = &related;
     let (rendered, indexed) = rayon::join(
         move || -> Result<_> {
-            let (related_by_doc, related_time) = timed(|| {
-                Ok(cached.unwrap_or_else(|| search::related(&docs, render::RELATED_CASES)))
-            })?;
-            drop(docs);
-            crate::cancel::check()?;
-            let related = by_case(&related_by_doc, &case_of_doc);
-            let (stats, pages_time) = timed(|| {
+            timed(|| {
                 let input = RenderInput {
                     site: &site,
                     taxonomies,
                     theme,
                     highlighter,
-                    related: Some(&related),
+                    related: Some(related_of_case),
                     reuse,
                 };
                 let stats = render::render_site(&input, output);
                 drop(site);
                 stats
-            })?;
-            Ok((stats, related_by_doc, related, related_time, pages_time))
+            })
         },
         move || {
             timed(|| match previous_index {
-                Some(index) => Ok(index),
-                None => {
-                    let index = match index_dir {
-                        Some(dir) => search::build_index(&docs_for_index, dir),
-                        None => search::build_index_in_memory(&docs_for_index),
-                    };
-                    drop(docs_for_index);
-                    Ok(index?)
+                Some(index) => {
+                    drop(docs);
+                    Ok(index)
                 }
+                None => Ok(match index_dir {
+                    Some(dir) => search::build_index_owned(docs, dir),
+                    None => search::build_index_in_memory_owned(docs),
+                }?),
             })
         },
     );
-    let (stats, related_by_doc, related, related_time, pages_time) = rendered?;
+    let (stats, pages_time) = rendered?;
     let (index, index_time) = indexed?;
     crate::cancel::check()?;
     let export_start = Instant::now();

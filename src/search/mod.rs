@@ -32,7 +32,9 @@ use serde::{Deserialize, Serialize};
 
 pub use export::{export_to, ExportOptions, ExportStats};
 pub use first_page::query_files;
-pub use index::{build_index, build_index_in_memory, SearchIndex};
+pub use index::{
+    build_index, build_index_in_memory, build_index_in_memory_owned, build_index_owned, SearchIndex,
+};
 pub use related::related;
 
 /// Names of the text fields, in canonical (scoring) order.

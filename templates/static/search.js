@@ -379,6 +379,12 @@ const tally = (cand, row, fl) => {
    the facet's own); without filters or the date order the hits come without loading the
    facet shards, and counts() loads them. */
 const run = api.run = async (q, filters = {}, sort) => {
+  const x = await matching(q, filters, sort);
+  x.hits.sort(x.order);
+  return x;
+};
+/* run's result with the hits not yet in order, and the order. */
+const matching = async (q, filters = {}, sort) => {
   await open();
   const cs = parse(q), fl = groups(filters), byScore = (a, b) => b.s - a.s || a.d - b.d;
   let cand = [];
@@ -386,24 +392,38 @@ const run = api.run = async (q, filters = {}, sort) => {
   else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
   if (!fl.length && sort !== "date") {
     let later;
-    return { hits: cand.sort(byScore), total: cand.length, clauses: cs,
+    return { hits: cand, order: byScore, total: cand.length, clauses: cs,
       counts: () => later || (later = facetRows(cand).then(row => tally(cand, row, []).counts)) };
   }
   const row = await facetRows(cand), { hits, counts } = tally(cand, row, fl), date = d => row(d)[6] || 0;
-  hits.sort(sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore);
-  return { hits, total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
+  return { hits, order: sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore,
+    total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
+};
+/* The first k hits in order, without sorting them all (a keystroke shows ten of thousands). */
+const firstK = (hits, k, order) => {
+  const top = [];
+  for (const h of hits) {
+    if (top.length === k && order(h, top[k - 1]) >= 0) continue;
+    let i = Math.min(top.length, k - 1);
+    top[i] = h;
+    for (; i > 0 && order(top[i], top[i - 1]) < 0; i--) [top[i], top[i - 1]] = [top[i - 1], top[i]];
+  }
+  return top;
 };
 /* → {clauses, page(from, to) → hits, total (once known), full() → run's result, counts()}:
    the first pages from quick() where it applies, else from run(). */
 const start = api.start = async (q, filters = {}, sort) => {
   await open();
   const cs = parse(q), fl = groups(filters), r = cs.length ? await quick(cs, fl, sort) : null;
+  if (!r) {
+    const x = await matching(q, filters, sort);
+    let sorted = false;
+    const all = () => { if (!sorted) { x.hits.sort(x.order); sorted = true; } return x; };
+    return { clauses: x.clauses, total: x.total, full: () => Promise.resolve(all()), counts: x.counts,
+      page: (a, b) => Promise.resolve(!sorted && b > 0 && b <= 4 * PAGE ? firstK(x.hits, b, x.order).slice(a) : all().hits.slice(a, b)) };
+  }
   let exact;
   const full = () => exact || (exact = run(q, filters, sort));
-  if (!r) {
-    const x = await full();
-    return { clauses: x.clauses, total: x.total, page: (a, b) => Promise.resolve(x.hits.slice(a, b)), full, counts: x.counts };
-  }
   return Object.assign(r, { full, counts: () => full().then(x => x.counts()) });
 };
 /* How many documents contain each clause of q on its own (no filters), and for a Chinese

@@ -44,13 +44,69 @@ pub fn query_files(
 ) -> Result<Vec<String>, SearchError> {
     let parsed = parse_query(query);
     let meta = read_shard(out_dir, "meta")?;
-    let buckets = meta["S"].as_u64().unwrap_or(1).max(1) as u32;
     let fs = meta["FS"].as_u64().unwrap_or(512).max(1) as u32;
     let mut files = BTreeSet::new();
     files.insert("meta.js".to_string());
+    let plans = plan_clauses(&parsed.clauses, out_dir, &meta, &mut files)?;
+    let quick = plans.iter().any(|p| p.big) && plans.iter().all(|p| !p.big || textual(p.clause));
+    let (exact_files, position_bytes) = postings_files(&plans, &mut files);
+    if parsed.clauses.is_empty() && filters.is_empty() {
+        return Ok(files.into_iter().collect());
+    }
+    let searcher = index.searcher();
+    let exact = index.matches(&searcher, &parsed, filters)?;
+    if quick {
+        let doc_bytes = meta["D"].as_u64().unwrap_or(1).max(1);
+        let budget = shown as f64 + position_bytes as f64 / doc_bytes as f64;
+        let scores: HashMap<u32, f32> = exact.iter().map(|m| (m.ord, m.score)).collect();
+        let walk = TextWalk {
+            index,
+            searcher: &searcher,
+            filters,
+            docs_per_facet_shard: fs,
+        }
+        .files(&plans, &scores, shown, budget, &mut files)?;
+        if !walk.ranked_exactly {
+            return Ok(files.into_iter().collect());
+        }
+    } else if !filters.is_empty() {
+        let all = index.matches(&searcher, &parsed, &Filters::default())?;
+        let candidates: Vec<u32> = if parsed.clauses.is_empty() {
+            (0..searcher.num_docs() as u32).collect()
+        } else {
+            all.iter().map(|m| m.ord).collect()
+        };
+        for ord in candidates {
+            files.insert(format!("f/{}.js", ord / fs));
+        }
+    }
+    files.extend(exact_files);
+    for m in exact.iter().take(shown) {
+        files.insert(format!("d/{}.js", m.ord));
+    }
+    Ok(files.into_iter().collect())
+}
+
+/// A clause with the bucket entries of its terms (`None` for the separator or a term found
+/// nowhere) and whether it is a phrase with a term in its own postings file.
+struct Plan<'a> {
+    clause: &'a Clause,
+    entries: Vec<Option<serde_json::Value>>,
+    big: bool,
+}
+
+/// Looks every term up in its bucket, as `search.js` does first, adding the buckets to
+/// `files`.
+fn plan_clauses<'a>(
+    clauses: &'a [Clause],
+    out_dir: &Path,
+    meta: &serde_json::Value,
+    files: &mut BTreeSet<String>,
+) -> Result<Vec<Plan<'a>>, SearchError> {
+    let buckets = meta["S"].as_u64().unwrap_or(1).max(1) as u32;
     let mut loaded: HashMap<u32, serde_json::Value> = HashMap::new();
     let mut plans = Vec::new();
-    for clause in &parsed.clauses {
+    for clause in clauses {
         let mut entries: Vec<Option<serde_json::Value>> = Vec::new();
         for (_, term) in &clause.terms {
             if term == SEPARATOR {
@@ -73,34 +129,41 @@ pub fn query_files(
             && entries
                 .iter()
                 .any(|e| e.as_ref().is_some_and(|v| v[0].is_u64()));
-        plans.push((clause, entries, big));
+        plans.push(Plan {
+            clause,
+            entries,
+            big,
+        });
     }
-    let quick = plans.iter().any(|p| p.2) && plans.iter().all(|p| !p.2 || textual(p.0));
-    // What ranking exactly adds: positions and flags, and their bytes in the big phrases.
+    Ok(plans)
+}
+
+/// Adds the postings files of the big terms to `files`; returns what ranking exactly adds
+/// (positions and flags files) and the bytes of the big phrases' positions.
+fn postings_files(plans: &[Plan<'_>], files: &mut BTreeSet<String>) -> (BTreeSet<String>, u64) {
     let mut exact_files = BTreeSet::new();
     let mut position_bytes = 0u64;
-    for (clause, entries, big) in &plans {
-        let weights: Vec<u64> = entries
+    for plan in plans {
+        let terms = &plan.clause.terms;
+        let weights: Vec<u64> = plan
+            .entries
             .iter()
             .map(|e| match e {
                 Some(v) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
                 _ => 0,
             })
             .collect();
-        let omit = omitted(&clause.terms, &weights);
-        for (i, entry) in entries.iter().enumerate() {
+        let omit = omitted(terms, &weights);
+        for (i, entry) in plan.entries.iter().enumerate() {
             let Some(n) = entry.as_ref().and_then(|v| v[0].as_u64()) else {
                 continue;
             };
             files.insert(format!("p/{n}.js"));
-            let flags = clause
-                .terms
-                .get(i + 1)
-                .is_some_and(|next| next.1 == SEPARATOR)
+            let flags = terms.get(i + 1).is_some_and(|next| next.1 == SEPARATOR)
                 || omit.get(i + 1) == Some(&true);
-            if clause.terms.len() > 1 && !omit[i] {
+            if terms.len() > 1 && !omit[i] {
                 exact_files.insert(format!("q/{n}.js"));
-                if *big {
+                if plan.big {
                     position_bytes += weights[i];
                 }
             }
@@ -109,62 +172,49 @@ pub fn query_files(
             }
         }
     }
-    if parsed.clauses.is_empty() && filters.is_empty() {
-        return Ok(files.into_iter().collect());
-    }
-    let searcher = index.searcher();
-    let mut columns = Columns::new(index, &searcher);
-    let exact = index.matches(&searcher, &parsed, filters)?;
-    if quick {
-        let candidates = candidates(index, &searcher, &parsed.clauses, &plans_big(&plans))?;
-        let allowed = index.filter_set(&searcher, filters)?;
+    (exact_files, position_bytes)
+}
+
+/// The first results from the documents' texts (see the module docs).
+struct TextWalk<'a> {
+    index: &'a SearchIndex,
+    searcher: &'a Searcher,
+    filters: &'a Filters,
+    docs_per_facet_shard: u32,
+}
+
+impl TextWalk<'_> {
+    /// Adds the facet shards of the candidates (with filters) and the document files the
+    /// walk verifies to `files`.
+    fn files(
+        &self,
+        plans: &[Plan<'_>],
+        exact: &HashMap<u32, f32>,
+        shown: usize,
+        budget: f64,
+        files: &mut BTreeSet<String>,
+    ) -> Result<Walk, SearchError> {
+        let clauses: Vec<Clause> = plans.iter().map(|p| p.clause.clone()).collect();
+        let bounded: Vec<bool> = plans.iter().map(|p| p.big).collect();
+        let candidates = candidates(self.index, self.searcher, &clauses, &bounded)?;
+        let allowed = self.index.filter_set(self.searcher, self.filters)?;
+        let mut columns = Columns::new(self.index, self.searcher);
         let mut ranked = Vec::with_capacity(candidates.len());
         for (addr, bound) in candidates {
             let (ord, _) = columns.ord_and_date(addr)?;
             if allowed.is_some() {
-                files.insert(format!("f/{}.js", ord / fs));
+                files.insert(format!("f/{}.js", ord / self.docs_per_facet_shard));
             }
             if allowed.as_ref().is_none_or(|s| s.contains(&addr)) {
                 ranked.push((ord, bound));
             }
         }
-        let scores: HashMap<u32, f32> = exact.iter().map(|m| (m.ord, m.score)).collect();
-        let doc_bytes = meta["D"].as_u64().unwrap_or(1).max(1);
-        let budget = shown as f64 + position_bytes as f64 / doc_bytes as f64;
-        let walk = first_results(ranked, &scores, shown, budget);
-        for ord in walk.verified {
+        let walk = first_results(ranked, exact, shown, budget);
+        for ord in &walk.verified {
             files.insert(format!("d/{ord}.js"));
         }
-        if !walk.ranked_exactly {
-            return Ok(files.into_iter().collect());
-        }
+        Ok(walk)
     }
-    files.extend(exact_files);
-    if quick {
-        for m in exact.iter().take(shown) {
-            files.insert(format!("d/{}.js", m.ord));
-        }
-        return Ok(files.into_iter().collect());
-    }
-    if !filters.is_empty() {
-        let all = index.matches(&searcher, &parsed, &Filters::default())?;
-        let candidates: Vec<u32> = if parsed.clauses.is_empty() {
-            (0..searcher.num_docs() as u32).collect()
-        } else {
-            all.iter().map(|m| m.ord).collect()
-        };
-        for ord in candidates {
-            files.insert(format!("f/{}.js", ord / fs));
-        }
-    }
-    for m in exact.iter().take(shown) {
-        files.insert(format!("d/{}.js", m.ord));
-    }
-    Ok(files.into_iter().collect())
-}
-
-fn plans_big(plans: &[(&Clause, Vec<Option<serde_json::Value>>, bool)]) -> Vec<bool> {
-    plans.iter().map(|p| p.2).collect()
 }
 
 /// True for a phrase of consecutive bigrams of one run of Chinese characters: it occurs in

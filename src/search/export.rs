@@ -306,8 +306,9 @@ pub fn export_to(
         bytes: 0,
     };
     let numbers = DocNumbers::read(index, &searcher)?;
+    let before = out.bytes;
     let (doc_facets, continuing) = write_documents(index, &searcher, &numbers.addr_of, &mut out)?;
-    let doc_bytes = out.bytes.div_ceil(numbers.addr_of.len().max(1) as u64);
+    let doc_bytes = (out.bytes - before).div_ceil(numbers.addr_of.len().max(1) as u64);
     let dicts = write_facets(&doc_facets, opts.docs_per_facet_shard.max(1), &mut out)?;
     let (markers, sep_df) = separator_markers(index, &searcher, &numbers.ord_of)?;
     let sources = term_sources(index, &searcher)?;
@@ -730,10 +731,7 @@ impl TermWriter<'_> {
         let mut postings = source
             .inv
             .read_postings_from_terminfo(merge.term_info(i), option)
-            .map_err(|e| SearchError::Io {
-                path: self.index.path().to_path_buf(),
-                source: e,
-            })?;
+            .map_err(self.index.io_err())?;
         let tp = &mut per_field[fi];
         while postings.doc() != TERMINATED {
             let doc = postings.doc();

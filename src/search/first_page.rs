@@ -194,9 +194,7 @@ impl TextWalk<'_> {
         budget: f64,
         files: &mut BTreeSet<String>,
     ) -> Result<Walk, SearchError> {
-        let clauses: Vec<Clause> = plans.iter().map(|p| p.clause.clone()).collect();
-        let bounded: Vec<bool> = plans.iter().map(|p| p.big).collect();
-        let candidates = candidates(self.index, self.searcher, &clauses, &bounded)?;
+        let candidates = candidates(self.index, self.searcher, plans)?;
         let allowed = self.index.filter_set(self.searcher, self.filters)?;
         let mut columns = Columns::new(self.index, self.searcher);
         let mut ranked = Vec::with_capacity(candidates.len());
@@ -225,22 +223,21 @@ fn textual(clause: &Clause) -> bool {
         && clause.terms.iter().enumerate().all(|(j, t)| t.0 == j)
 }
 
-/// Documents matching every clause's terms — for a `bounded` clause, every term of the phrase
-/// in one field — with the sum, in clause order, of each clause's exact score or, for a
-/// bounded clause, its upper bound: per field, in field order, the boosted BM25 of the
-/// smallest term frequency (what `search.js` computes from the postings alone).
+/// Documents matching every clause's terms — for a big phrase, every term of the phrase in
+/// one field — with the sum, in clause order, of each clause's exact score or, for a big
+/// phrase, its upper bound: per field, in field order, the boosted BM25 of the smallest term
+/// frequency (what `search.js` computes from the postings alone).
 fn candidates(
     index: &SearchIndex,
     searcher: &Searcher,
-    clauses: &[Clause],
-    bounded: &[bool],
+    plans: &[Plan<'_>],
 ) -> Result<Vec<(DocAddress, f32)>, SearchError> {
-    let mut per_clause = Vec::with_capacity(clauses.len());
-    for (clause, &bounded) in clauses.iter().zip(bounded) {
-        per_clause.push(if bounded {
-            bounds(index, searcher, clause)?
+    let mut per_clause = Vec::with_capacity(plans.len());
+    for plan in plans {
+        per_clause.push(if plan.big {
+            bounds(index, searcher, plan.clause)?
         } else {
-            index.clause_scores(searcher, clause)?
+            index.clause_scores(searcher, plan.clause)?
         });
     }
     Ok(every_clause(&per_clause, None))
@@ -268,10 +265,7 @@ fn bounds(
                 let inverted = reader.inverted_index(field).map_err(index.err())?;
                 let postings = inverted
                     .read_postings(term, IndexRecordOption::WithFreqs)
-                    .map_err(|e| SearchError::Io {
-                        path: index.path().to_path_buf(),
-                        source: e,
-                    })?;
+                    .map_err(index.io_err())?;
                 let Some(mut p) = postings else { continue };
                 let fieldnorms = reader.get_fieldnorms_reader(field).map_err(index.err())?;
                 while p.doc() != TERMINATED {

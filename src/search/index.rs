@@ -501,6 +501,11 @@ impl SearchIndex {
         SearchError::tantivy(self.path.clone())
     }
 
+    /// An I/O error of reading this index (e.g. its postings) as a [`SearchError`].
+    pub(crate) fn io_err(&self) -> impl FnOnce(std::io::Error) -> SearchError {
+        SearchError::io(self.path.clone())
+    }
+
     /// Searches `query` (see [`super::query`] for the language) with exact facet `filters`,
     /// returning at most `limit` hits by descending score, ties by URL. A query without any
     /// term returns every document that passes the filters (score 0) when at least one
@@ -654,10 +659,7 @@ impl SearchIndex {
                         .map_err(self.err())?;
                     let postings = inverted
                         .read_postings(&term, IndexRecordOption::Basic)
-                        .map_err(|e| SearchError::Io {
-                            path: self.path.clone(),
-                            source: e,
-                        })?;
+                        .map_err(self.io_err())?;
                     if let Some(mut p) = postings {
                         while p.doc() != TERMINATED {
                             let addr = DocAddress::new(seg as u32, p.doc());

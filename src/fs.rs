@@ -265,6 +265,51 @@ impl Output {
         }
     }
 
+    /// Writes the site-relative `path` from what `fill` writes into it: on disk the bytes go
+    /// straight to the file, so a large page (a yearly compilation is ~30 MB at 10,000 cases)
+    /// is never held whole. The outer error is the output's own (the file, its folder or a
+    /// write failed); the inner one is `fill`'s, when it failed for another reason.
+    pub fn write_with<E>(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<(), E>> {
+        match self {
+            Output::Disk(root) => {
+                let target = Output::target(root, path)?;
+                if let Some(parent) = target.parent() {
+                    create_dir_all(parent)?;
+                }
+                let io = |source| Error::Io {
+                    action: "write",
+                    path: target.clone(),
+                    source,
+                };
+                let file = fs::File::create(&target).map_err(io)?;
+                let mut writer = FailureKeeping {
+                    inner: std::io::BufWriter::with_capacity(1 << 16, file),
+                    failure: None,
+                };
+                let filled = fill(&mut writer);
+                if let Some(failure) = writer.failure.take() {
+                    return Err(io(failure));
+                }
+                if filled.is_ok() {
+                    std::io::Write::flush(&mut writer.inner).map_err(io)?;
+                }
+                Ok(filled)
+            }
+            Output::Memory(_) => {
+                let mut bytes = Vec::new();
+                let filled = fill(&mut bytes);
+                if filled.is_ok() {
+                    self.write(path, &bytes)?;
+                }
+                Ok(filled)
+            }
+        }
+    }
+
     /// Copies the file at `source` to the site-relative `path`.
     pub fn copy(&self, source: &Path, path: &str) -> Result<()> {
         match self {
@@ -358,9 +403,83 @@ impl Output {
     }
 }
 
+/// A writer that keeps its first I/O failure, so that a caller whose `fill` reports every
+/// failure in its own error type (tera does) can still tell the output's failures apart.
+struct FailureKeeping<W> {
+    inner: W,
+    failure: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for FailureKeeping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| self.keep(e))
+    }
+}
+
+impl<W> FailureKeeping<W> {
+    fn keep(&mut self, error: &std::io::Error) {
+        if self.failure.is_none() {
+            self.failure = Some(std::io::Error::new(error.kind(), error.to_string()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_with_streams_into_the_file_and_keeps_a_failed_fill_out_of_memory() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let disk = Output::Disk(dir.path().to_path_buf());
+        let written = disk.write_with("a/b/index.html", |out| out.write_all(b"<p>one</p>"));
+        assert!(matches!(written, Ok(Ok(()))));
+        let bytes = read(&dir.path().join("a/b/index.html")).unwrap_or_default();
+        assert_eq!(bytes, b"<p>one</p>");
+
+        let memory = Output::memory();
+        let failed = memory.write_with("x.html", |out| {
+            out.write_all(b"half")?;
+            Err::<(), _>(std::io::Error::other("template failed"))
+        });
+        assert!(matches!(failed, Ok(Err(e)) if e.to_string() == "template failed"));
+        assert!(!memory.contains("x.html"));
+        assert!(matches!(
+            disk.write_with("../out.html", |_| Ok::<(), ()>(())),
+            Err(Error::OutputPath { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failed_write_is_kept_apart_from_the_fill_error() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "disk full",
+                ))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut writer = FailureKeeping {
+            inner: Full,
+            failure: None,
+        };
+        assert!(std::io::Write::write_all(&mut writer, b"x").is_err());
+        assert!(std::io::Write::write_all(&mut writer, b"y").is_err());
+        let kept = writer.failure.map(|e| (e.kind(), e.to_string()));
+        assert_eq!(
+            kept,
+            Some((std::io::ErrorKind::StorageFull, "disk full".to_string()))
+        );
+    }
 
     #[test]
     fn missing_files_and_directories_are_none_and_errors_name_the_path() {

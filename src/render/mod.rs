@@ -592,17 +592,14 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let html = self
-            .input
-            .theme
-            .tera
-            .render(template, &context)
+        let tera = &self.input.theme.tera;
+        output
+            .write_with(&path, |out| tera.render_to(template, &context, out))?
             .map_err(|error| Error::Template {
                 template: template.to_string(),
                 page: Some(format!("/{}", path.trim_end_matches("index.html"))),
                 message: theme::error_chain(&error),
-            })?;
-        output.write(&path, html.as_bytes())
+            })
     }
 
     /// The page a job renders: its output path, template and context.

@@ -530,6 +530,7 @@ const page = () => {
   let q = params.get("q") || "", sort = params.get("sort") === "date" ? "date" : "", composing = false, timer = 0, seq = 0, shown = 0, r = null;
   const label = (f, v) => f === "year" ? v + "年" : (M && M.labels[f] || {})[v] || (island[f] || {})[v] || v;
   const active = () => FACETS.some(f => sel[f].length);
+  const say = (t, b) => { status.ariaBusy = b ? "true" : null; status.textContent = t; }; /* b: count to come, say it once */
   const url = () => {
     const p = new URLSearchParams();
     if (q) p.set("q", q);
@@ -538,7 +539,8 @@ const page = () => {
     const s = String(p);
     return location.pathname + (s ? "?" + s : "");
   };
-  const remember = () => { try { history.replaceState(null, "", url()); } catch (e) { /* file:// in some browsers */ } };
+  let rt = 0; /* replaceState costs ~5 ms: while typing, the URL follows once typing pauses */
+  const remember = () => { clearTimeout(rt); try { history.replaceState(null, "", url()); } catch (e) { /* file:// in some browsers */ } };
   const fileLink = u => location.protocol === "file:" && /\/$/.test(u) ? u + "index.html" : u;
   const renderChips = () => {
     const items = [];
@@ -603,15 +605,15 @@ const page = () => {
     help.replaceChildren(...out);
     help.hidden = false;
   };
-  const search = async () => {
+  const search = async typing => {
     const my = ++seq, fl = active();
-    remember();
+    if (typing === 1) { clearTimeout(rt); rt = setTimeout(remember, COUNT_WAIT); } else remember();
     renderChips();
     if (clear) clear.hidden = !input.value;
     if (!q.trim() && !fl) {
       r = null; shown = 0;
       list.replaceChildren(); facets.replaceChildren(); help.hidden = true; more.hidden = true;
-      status.textContent = "";
+      say("");
       return;
     }
     const filters = {};
@@ -621,18 +623,18 @@ const page = () => {
       res = await start(q, filters, sort);
       if (my !== seq) return;
       first = await materialize(res.clauses, await res.page(0, PAGE));
-    } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; return; }
+    } catch (e) { if (my === seq) say("搜索索引加载失败：" + e.message); return; }
     if (my !== seq) return;
     r = res; shown = first.length;
     list.replaceChildren(...first.map(card));
     const counted = total => {
       more.hidden = shown >= total;
-      status.textContent = total ? `找到 ${total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例";
+      say(total ? `找到 ${total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例");
       if (!total) explainEmpty(my, fl);
     };
     help.hidden = true;
     if (res.total !== undefined) counted(res.total);
-    else { more.hidden = shown < PAGE; status.textContent = "正在统计案例总数…"; }
+    else { more.hidden = shown < PAGE; say("正在统计案例总数…", 1); }
     await new Promise(go => requestAnimationFrame(() => setTimeout(go, 0))); /* results paint first */
     if (my !== seq) return;
     try {
@@ -646,9 +648,9 @@ const page = () => {
       }
       const counts = await res.counts();
       if (my === seq) renderFacets(counts);
-    } catch (e) { if (my === seq) status.textContent = "搜索索引加载失败：" + e.message; }
+    } catch (e) { if (my === seq) say("搜索索引加载失败：" + e.message); }
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait); };
+  const later = () => { clearTimeout(timer); timer = setTimeout(search, api.wait === undefined ? WAIT : api.wait, 1); };
   const typed = () => { if (input.value !== q) { q = input.value; later(); } };
   input.value = q;
   if (sortSel) {
@@ -658,6 +660,8 @@ const page = () => {
   input.addEventListener("compositionstart", () => { composing = true; clearTimeout(timer); });
   input.addEventListener("compositionend", () => { composing = false; if (input.value !== q) { q = input.value; clearTimeout(timer); search(); } });
   input.addEventListener("input", e => { if (!composing && !e.isComposing) typed(); });
+  list.addEventListener("click", remember); /* before a result opens */
+  W.addEventListener("pagehide", remember);
   form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(timer); q = input.value; search(); });
   if (clear) clear.addEventListener("click", () => { input.value = q = ""; input.focus(); clearTimeout(timer); search(); });
   if (toggle) toggle.addEventListener("click", () => {
@@ -703,7 +707,7 @@ const page = () => {
       if (a) a.focus();
     });
   });
-  if (q.trim() || active()) { status.textContent = "正在搜索…"; search(); } else renderChips();
+  if (q.trim() || active()) { say("正在搜索…"); search(); } else renderChips();
 };
 if (doc) doc.readyState === "loading" ? doc.addEventListener("DOMContentLoaded", page) : page();
 })(window);

@@ -151,8 +151,10 @@ test("issue 14: results while typing, the URL follows, Back leaves the page", { 
   await page.focus("#search-page-q");
   await page.keyboard.type("追溯", { delay: 30 });
   await waitResults(page);
-  assert.equal(new URL(page.url()).searchParams.get("q"), "追溯", "the URL holds the query");
+  // The URL follows once typing pauses (history.replaceState at every keystroke costs ~5 ms).
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "追溯");
   assert.deepEqual(await shownUrls(page), cliUrls("追溯").slice(0, 10));
+  assert.equal(await page.getAttribute("#search-status", "aria-busy"), null, "the count is final: the status is not busy");
   // Narrowing while typing replaces the results.
   await page.keyboard.type(" 数字化", { delay: 30 });
   await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "追溯 数字化");
@@ -160,6 +162,31 @@ test("issue 14: results while typing, the URL follows, Back leaves the page", { 
   assert.deepEqual(await shownUrls(page), cliUrls("追溯 数字化").slice(0, 10));
   await page.goBack();
   assert.equal(new URL(page.url()).pathname, "/", "history.replaceState: Back leaves the search page");
+  await page.close();
+});
+
+test("issue 18: a result opened right after typing leaves the query in the URL for Back", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.origin}/search/`);
+  await page.evaluate(() => { window.biaogan.wait = 0; });
+  // Typed, shown and clicked in one go, well before the typing pause after which the URL
+  // follows; the click's navigation is cancelled so that the URL can be read after it.
+  const seen = await page.evaluate(() => new Promise((resolve) => {
+    const input = document.getElementById("search-page-q"), list = document.getElementById("search-results");
+    const before = location.search;
+    new MutationObserver((_, obs) => {
+      const link = list.querySelector("li a");
+      if (!link) return;
+      obs.disconnect();
+      window.addEventListener("click", (e) => e.preventDefault(), { once: true });
+      link.click();
+      resolve({ before, after: new URL(location.href).searchParams.get("q") });
+    }).observe(list, { childList: true });
+    input.value = "追溯";
+    input.dispatchEvent(new InputEvent("input", { bubbles: true, data: "溯", inputType: "insertText" }));
+  }));
+  assert.equal(seen.before, "", "the URL had no query before");
+  assert.equal(seen.after, "追溯", "opening a result first writes the query into the URL");
   await page.close();
 });
 

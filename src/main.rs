@@ -10,5 +10,11 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // No transparent huge pages for this process: where the kernel gives them to every large
+    // mapping (`enabled` = always), a partly used 2 MiB page is resident whole. At 10,000
+    // cases that is ~100 MiB of peak memory and no time. (mimalloc is built with `no_thp`
+    // for the `madvise` setting.) A kernel without the call only keeps its default.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     cli::run()
 }

@@ -161,6 +161,21 @@ impl Out<'_> {
         self.bytes += bytes;
         Ok(bytes)
     }
+
+    /// Writes the shards `(name, data)` on every core.
+    fn write_all(&mut self, shards: &[(String, String)]) -> Result<(), SearchError> {
+        let dest = self.dest;
+        let written: Vec<Result<(usize, u64), SearchError>> = shards
+            .par_iter()
+            .map(|(name, data)| write_shard(dest, name, data))
+            .collect();
+        for w in written {
+            let (files, bytes) = w?;
+            self.files += files;
+            self.bytes += bytes;
+        }
+        Ok(())
+    }
 }
 
 /// What a shard file holds before its name and after its data.
@@ -718,6 +733,7 @@ impl TermWriter<'_> {
     ) -> Result<(Vec<String>, Vec<String>, usize), SearchError> {
         let mut merge = TermMerge::new(self.sources).map_err(self.index.io_err())?;
         let mut chunk: Vec<PendingTerm> = Vec::with_capacity(TERMS_PER_CHUNK);
+        let fields = text_fields(self.index).len();
         loop {
             chunk.clear();
             while chunk.len() < TERMS_PER_CHUNK {
@@ -734,7 +750,6 @@ impl TermWriter<'_> {
             if chunk.is_empty() {
                 break;
             }
-            let fields = text_fields(self.index).len();
             let encoded: Vec<Result<Option<EncodedTerm>, SearchError>> = chunk
                 .par_iter()
                 .map_init(
@@ -751,15 +766,7 @@ impl TermWriter<'_> {
                     self.place_term(term, &mut files);
                 }
             }
-            let written: Vec<Result<(usize, u64), SearchError>> = files
-                .par_iter()
-                .map(|(name, data)| write_shard(out.dest, name, data))
-                .collect();
-            for w in written {
-                let (files, bytes) = w?;
-                out.files += files;
-                out.bytes += bytes;
-            }
+            out.write_all(&files)?;
         }
         Ok((self.bucket_text, self.bucket_flags, self.big))
     }
@@ -928,7 +935,6 @@ fn write_buckets(
     bucket_flags: &[String],
     out: &mut Out<'_>,
 ) -> Result<(), SearchError> {
-    let dest = out.dest;
     let object = |text: &str| {
         if text.is_empty() {
             "{}".to_string()
@@ -936,21 +942,16 @@ fn write_buckets(
             format!("{text}}}")
         }
     };
-    let written: Vec<Result<(usize, u64), SearchError>> = bucket_text
+    let shards: Vec<(String, String)> = bucket_text
         .par_iter()
         .zip(bucket_flags.par_iter())
         .enumerate()
         .map(|(i, (text, flags))| {
             let data = format!("{{\"t\":{},\"r\":{}}}", object(text), object(flags));
-            write_shard(dest, &format!("t/{i}"), &data)
+            (format!("t/{i}"), data)
         })
         .collect();
-    for w in written {
-        let (files, bytes) = w?;
-        out.files += files;
-        out.bytes += bytes;
-    }
-    Ok(())
+    out.write_all(&shards)
 }
 
 /// What `meta.js` says besides the index's own statistics.

@@ -299,11 +299,14 @@ impl Output {
                 }
                 Ok(filled)
             }
-            Output::Memory(_) => {
+            Output::Memory(files) => {
                 let mut bytes = Vec::new();
                 let filled = fill(&mut bytes);
                 if filled.is_ok() {
-                    self.write(path, &bytes)?;
+                    files
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .insert(path.to_string(), bytes);
                 }
                 Ok(filled)
             }

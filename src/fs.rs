@@ -256,10 +256,7 @@ impl Output {
                 write(&target, bytes)
             }
             Output::Memory(files) => {
-                let mut files = files
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                files.insert(path.to_string(), bytes.to_vec());
+                keep(files, path, bytes.to_vec());
                 Ok(())
             }
         }
@@ -303,10 +300,7 @@ impl Output {
                 let mut bytes = Vec::new();
                 let filled = fill(&mut bytes);
                 if filled.is_ok() {
-                    files
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .insert(path.to_string(), bytes);
+                    keep(files, path, bytes);
                 }
                 Ok(filled)
             }
@@ -404,6 +398,14 @@ impl Output {
             Output::Memory(files) => files.into_inner().unwrap_or_else(|p| p.into_inner()),
         }
     }
+}
+
+/// Stores the file `path` of a memory output.
+fn keep(files: &Mutex<BTreeMap<String, Vec<u8>>>, path: &str, bytes: Vec<u8>) {
+    files
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(path.to_string(), bytes);
 }
 
 /// A writer that keeps its first I/O failure, so that a caller whose `fill` reports every

@@ -341,11 +341,7 @@ pub fn export_to(
     let dicts = write_facets(&doc_facets, opts.docs_per_facet_shard.max(1), &mut out)?;
     let (markers, sep_df) = separator_markers(index, &searcher, &numbers.ord_of)?;
     let sources = term_sources(index, &searcher)?;
-    let io_err = |e: std::io::Error| SearchError::Io {
-        path: index.path().to_path_buf(),
-        source: e,
-    };
-    let distinct = count_terms(&sources).map_err(io_err)?;
+    let distinct = count_terms(&sources).map_err(index.io_err())?;
     let buckets = (distinct / opts.terms_per_bucket.max(1))
         .max(1)
         .next_power_of_two();
@@ -547,10 +543,6 @@ fn separator_markers(
     ord_of: &[Vec<u32>],
 ) -> Result<(Bits, [u64; 5]), SearchError> {
     let f = &index.fields;
-    let io_err = |e: std::io::Error| SearchError::Io {
-        path: index.path().to_path_buf(),
-        source: e,
-    };
     let mut markers = Bits(vec![vec![Vec::new(); searcher.num_docs() as usize]; 5]);
     let mut sep_df = [0u64; 5];
     let mut pos_buf: Vec<u32> = Vec::new();
@@ -560,7 +552,7 @@ fn separator_markers(
             let term = tantivy::Term::from_field_text(field, SEPARATOR);
             let Some(mut postings) = inv
                 .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
-                .map_err(io_err)?
+                .map_err(index.io_err())?
             else {
                 continue;
             };
@@ -899,9 +891,10 @@ impl TermWriter<'_> {
             }
             p.push(']');
             q.push(']');
-            let q_bytes = shard_len(&format!("q/{n}"), &q);
+            let q_name = format!("q/{n}");
+            let q_bytes = shard_len(&q_name, &q);
             let _ = write!(bt, "[{n},{q_bytes},{}]", u8::from(flags.is_some()));
-            files.push((format!("q/{n}"), q));
+            files.push((q_name, q));
             files.push((format!("p/{n}"), p));
             if let Some(flags) = flags {
                 files.push((format!("s/{n}"), flags));
@@ -1048,4 +1041,20 @@ pub(crate) fn omitted(terms: &[(usize, String)], weights: &[u64]) -> Vec<bool> {
         }
     }
     omit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_len_is_the_size_of_the_shard_text() {
+        for (name, data) in [
+            ("q/0", "[]"),
+            ("q/12345", "[[0,\"AAB\"]]"),
+            ("t/7", "{\"质量\":1}"),
+        ] {
+            assert_eq!(shard_len(name, data), shard_text(name, data).len() as u64);
+        }
+    }
 }

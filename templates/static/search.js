@@ -65,13 +65,12 @@ const parse = api.parse = q => {
 };
 
 /* Postings: base-64 VLQ numbers. */
-const DV = {};
-[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].forEach((c, i) => { DV[c] = i; });
+const DV = new Int8Array(128);
+[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].forEach((c, i) => { DV[c.charCodeAt(0)] = i; });
 const vlq = (s = "") => {
   const out = [];
-  let v = 0, m = 1;
-  for (const ch of s) {
-    const d = DV[ch];
+  for (let i = 0, v = 0, m = 1; i < s.length; i++) {
+    const d = DV[s.charCodeAt(i)];
     v += (d & 31) * m;
     if (d & 32) m *= 32; else { out.push(v); v = 0; m = 1; }
   }
@@ -458,7 +457,17 @@ const normc = ch => {
   return n;
 };
 /* Characters and normalized characters of a shard text, once per page. */
-const text = (o, k) => o["\0" + k] || (o["\0" + k] = (t => [t, t.map(normc)])([...o[k]]));
+const text = (o, k) => { /* ASCII and U+3001–U+9FFF (no case, no fold) skip the map */
+  if (o["\0" + k]) return o["\0" + k];
+  const x = o[k], t = [], n = [];
+  for (let i = 0; i < x.length; i++) {
+    const c = x.charCodeAt(i), d = x.charCodeAt(i + 1), pair = c >= 0xD800 && c < 0xDC00 && d >= 0xDC00 && d < 0xE000;
+    const ch = pair ? x.slice(i, ++i + 1) : x[i];
+    t.push(ch);
+    n.push(c < 0x80 ? (c > 64 && c < 91 ? String.fromCharCode(c + 32) : ch) : c > 0x3000 && c < 0xA000 ? ch : normc(ch));
+  }
+  return (o["\0" + k] = [t, n]);
+};
 const matches = (n, nds) => { /* n: normalized characters */
   const r = [], out = [];
   const isw = i => i >= 0 && i < n.length && cls(n[i].codePointAt(0)) === 2;
@@ -707,7 +716,7 @@ const page = () => {
       if (a) a.focus();
     });
   });
-  if (q.trim() || active()) { say("正在搜索…"); search(); } else renderChips();
+  if (q.trim() || active()) { say("正在搜索…"); search(); } else { renderChips(); open().catch(() => {}); } /* meta (preloaded) ready for the first keystroke */
 };
 if (doc) doc.readyState === "loading" ? doc.addEventListener("DOMContentLoaded", page) : page();
 })(window);

@@ -190,6 +190,25 @@ test("issue 18: a result opened right after typing leaves the query in the URL f
   await page.close();
 });
 
+test("issue 18: meta.js comes with the page (preload), once, and an empty page asks for it at once", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    window.__asked = [];
+    new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => {
+      if (n.tagName === "SCRIPT" && n.src) window.__asked.push(n.src);
+    }))).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(`${server.origin}/search/?q=${encodeURIComponent("追溯")}`);
+  await waitResults(page);
+  const entries = await page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.endsWith("/search/meta.js")).map((e) => e.initiatorType));
+  assert.deepEqual(entries, ["link"], "fetched once, by the preload, and the script used it");
+  await page.goto(`${server.origin}/search/`);
+  await page.waitForFunction(() => window.__asked.some((u) => u.endsWith("/search/meta.js")));
+  assert.equal(await page.locator("#search-results > li").count(), 0, "no search without a query");
+  await page.close();
+});
+
 test("issue 14: no search on pinyin being composed; the committed text is searched at once", { timeout: 60_000 }, async () => {
   const page = await browser.newPage();
   await page.addInitScript(() => {

@@ -306,12 +306,85 @@ fn flags_json(encoded: &[Encoded]) -> Option<String> {
 /// Position bitsets per main field and document number.
 struct Bits(Vec<Vec<Vec<u64>>>);
 
-impl Bits {
-    fn get(&self, field: usize, ord: u32, p: usize) -> bool {
-        self.0[field][ord as usize]
-            .get(p / 64)
-            .is_some_and(|w| w & (1 << (p % 64)) != 0)
+/// Set in a [`FlagTable`] pair where the separator marker follows the token.
+const SEP_BIT: u64 = 1;
+/// Set in a [`FlagTable`] pair where the token does not continue its run of bigrams.
+const END_BIT: u64 = 2;
+
+/// The flags of every position of the main fields, two bits a position ([`SEP_BIT`],
+/// [`END_BIT`]), documents one after another in one array per field: reading a posting's
+/// flags touches one place instead of two bitsets a document. Built once from the marker
+/// and run bitsets, which the term pass would otherwise look up per position.
+struct FlagTable {
+    fields: Vec<FieldFlags>,
+}
+
+struct FieldFlags {
+    /// Word range of each document: `start[ord]..start[ord + 1]`.
+    start: Vec<usize>,
+    words: Vec<u64>,
+}
+
+impl FlagTable {
+    /// Pairs `(marker at p + 1, bigram at p continues its run)` per field and document.
+    fn new(markers: &Bits, continuing: &Bits) -> FlagTable {
+        let fields = markers
+            .0
+            .par_iter()
+            .zip(&continuing.0)
+            .map(|(markers, continuing)| {
+                let mut start = Vec::with_capacity(markers.len() + 1);
+                let mut words = Vec::new();
+                for (ord, m) in markers.iter().enumerate() {
+                    start.push(words.len());
+                    let c = continuing.get(ord).map_or(&[][..], Vec::as_slice);
+                    for k in 0..2 * m.len().max(c.len()) {
+                        let sep = bits32(m, 32 * k + 1);
+                        let end = !bits32(c, 32 * k);
+                        words.push(spread(sep) | spread(end) << 1);
+                    }
+                }
+                start.push(words.len());
+                FieldFlags { start, words }
+            })
+            .collect();
+        FlagTable { fields }
     }
+
+    /// The pairs of document `ord` in main field `field`.
+    fn doc(&self, field: usize, ord: u32) -> &[u64] {
+        let f = &self.fields[field];
+        &f.words[f.start[ord as usize]..f.start[ord as usize + 1]]
+    }
+}
+
+/// The pair of position `p` in a document's pairs: beyond them, no marker follows and no run
+/// continues.
+fn flags_at(pairs: &[u64], p: usize) -> u64 {
+    pairs
+        .get(p / 32)
+        .map_or(END_BIT, |w| (w >> (2 * (p % 32))) & 3)
+}
+
+/// The 32 bits of bitset `v` from bit `from` on (zeros beyond its end).
+fn bits32(v: &[u64], from: usize) -> u32 {
+    let (i, shift) = (from / 64, from % 64);
+    let lo = v.get(i).copied().unwrap_or(0) >> shift;
+    let hi = match shift {
+        0 => 0,
+        _ => v.get(i + 1).copied().unwrap_or(0) << (64 - shift),
+    };
+    (lo | hi) as u32
+}
+
+/// Bit `i` of `x` at bit `2 i` of the result.
+fn spread(x: u32) -> u64 {
+    let mut v = u64::from(x);
+    v = (v | v << 16) & 0x0000_FFFF_0000_FFFF;
+    v = (v | v << 8) & 0x00FF_00FF_00FF_00FF;
+    v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F;
+    v = (v | v << 2) & 0x3333_3333_3333_3333;
+    (v | v << 1) & 0x5555_5555_5555_5555
 }
 
 /// Writes the static search index of `index` through `output`, every file below `prefix`
@@ -345,15 +418,13 @@ pub fn export_to(
     let buckets = (distinct / opts.terms_per_bucket.max(1))
         .max(1)
         .next_power_of_two();
-    let flags = PositionFlags {
-        markers: &markers,
-        continuing: &continuing,
-    };
+    let flags = FlagTable::new(&markers, &continuing);
+    drop((markers, continuing));
     let terms = TermWriter {
         index,
         sources: &sources,
         ord_of: &numbers.ord_of,
-        flags,
+        flags: &flags,
         big_term_bytes: opts.big_term_bytes,
         bucket_text: vec![String::new(); buckets],
         bucket_flags: vec![String::new(); buckets],
@@ -674,22 +745,13 @@ fn count_terms(sources: &[Source]) -> std::io::Result<usize> {
     Ok(distinct)
 }
 
-/// What the position flags are computed from.
-#[derive(Clone, Copy)]
-struct PositionFlags<'a> {
-    /// Separator marker positions per main field and document.
-    markers: &'a Bits,
-    /// Bigrams that continue their run, per main field and document.
-    continuing: &'a Bits,
-}
-
 /// Pass 2 over the merged terms: reads each term's postings in every field, encodes them,
 /// writes big terms to their own files and fills the buckets.
 struct TermWriter<'a> {
     index: &'a SearchIndex,
     sources: &'a [Source],
     ord_of: &'a [Vec<u32>],
-    flags: PositionFlags<'a>,
+    flags: &'a FlagTable,
     big_term_bytes: usize,
     bucket_text: Vec<String>,
     bucket_flags: Vec<String>,
@@ -834,12 +896,15 @@ impl TermWriter<'_> {
                         reason: format!("document {ord} has more than 2^30 tokens"),
                     });
                 }
+                let pairs = self.flags.doc(fi, ord);
+                let wanted = if bigram { SEP_BIT | END_BIT } else { SEP_BIT };
                 for &p in pos_buf.iter() {
+                    let pair = flags_at(pairs, p as usize) & wanted;
                     let mut flags = 0;
-                    if self.flags.markers.get(fi, ord, p as usize + 1) {
+                    if pair & SEP_BIT != 0 {
                         flags |= SEP_FLAG;
                     }
-                    if bigram && !self.flags.continuing.get(fi, ord, p as usize) {
+                    if pair & END_BIT != 0 {
                         flags |= END_FLAG;
                     }
                     tp.positions.push(p | flags);
@@ -1046,6 +1111,7 @@ pub(crate) fn omitted(terms: &[(usize, String)], weights: &[u64]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn shard_len_is_the_size_of_the_shard_text() {
@@ -1056,5 +1122,42 @@ mod tests {
         ] {
             assert_eq!(shard_len(name, data), shard_text(name, data).len() as u64);
         }
+    }
+
+    fn bit(v: &[u64], p: usize) -> bool {
+        v.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
+    }
+
+    proptest! {
+        /// Every position's pair is (marker at p + 1, run not continued at p), also past the
+        /// end of both bitsets, for documents of any length side by side.
+        #[test]
+        fn pairs_equal_the_bitsets_they_come_from(
+            docs in prop::collection::vec(
+                (prop::collection::vec(any::<u64>(), 0..4), prop::collection::vec(any::<u64>(), 0..4)),
+                1..5,
+            )
+        ) {
+            let markers = Bits(vec![docs.iter().map(|d| d.0.clone()).collect()]);
+            let continuing = Bits(vec![docs.iter().map(|d| d.1.clone()).collect()]);
+            let table = FlagTable::new(&markers, &continuing);
+            for (ord, (m, c)) in docs.iter().enumerate() {
+                let pairs = table.doc(0, ord as u32);
+                for p in 0..64 * (m.len().max(c.len()) + 2) {
+                    let want = u64::from(bit(m, p + 1)) * SEP_BIT + u64::from(!bit(c, p)) * END_BIT;
+                    prop_assert_eq!(flags_at(pairs, p), want, "document {} position {}", ord, p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spread_puts_bit_i_at_2i() {
+        assert_eq!(spread(0b1011), 0b100_0101);
+        assert_eq!(spread(u32::MAX), 0x5555_5555_5555_5555);
+        assert_eq!(
+            bits32(&[u64::MAX << 40, 0b101], 40),
+            u32::MAX >> 8 | 0b101 << 24
+        );
     }
 }

@@ -287,7 +287,7 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   }));
   if (!data.some(x => x.big) || data.some((x, i) => x.big && !textual(cs[i]))) return null;
   let Q = 0; /* bytes of the big phrases' positions, the cost of ranking exactly */
-  data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j) && typeof x.e[0] === "number") Q += x.e[1]; }); });
+  data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j) && typeof (x && x.e || "")[0] === "number") Q += x.e[1]; }); }); /* x: 0 for the separator, x.e undefined for a term found nowhere */
   const terms = await Promise.all(cs.map((c, i) => data[i].big
     ? Promise.all(data[i].es.map(x => x && term(x, false, false))) : exactTerms(c, data[i].es)));
   const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));

@@ -109,9 +109,11 @@ fn measure(n: usize, chars: usize, strict: bool) {
         // about 9 KB more, and showing the first results before the facet shards load (issue
         // 18) 1 KB more, and verifying the first results of long phrases from the documents'
         // texts (issue 18) 6 KB more, and a live status announced once and the URL kept after a
-        // typing pause instead of at every keystroke (issue 18) 0.3 KB more; it counts in the
+        // typing pause instead of at every keystroke (issue 18) 0.3 KB more, and decoding
+        // postings and snippet text without per-character lookups, meta.js asked for on an
+        // empty page and the layout of a query without results 1 KB more; it counts in the
         // gzip budget above like every other file.
-        assert!(js_raw < 35 * 1024, "search.js is {js_raw} bytes");
+        assert!(js_raw < 36 * 1024, "search.js is {js_raw} bytes");
     }
 }
 

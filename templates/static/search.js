@@ -550,6 +550,11 @@ const page = () => {
   };
   let rt = 0; /* replaceState costs ~5 ms: while typing, the URL follows once typing pauses */
   const remember = () => { clearTimeout(rt); try { history.replaceState(null, "", url()); } catch (e) { /* file:// in some browsers */ } };
+  const layout = list.closest(".search-layout");
+  const bare = b => { /* nothing to filter: the explanation takes the facets' place */
+    if (layout) layout.classList.toggle("no-facets", b);
+    if (toggle) toggle.hidden = b;
+  };
   const fileLink = u => location.protocol === "file:" && /\/$/.test(u) ? u + "index.html" : u;
   const renderChips = () => {
     const items = [];
@@ -635,8 +640,10 @@ const page = () => {
     } catch (e) { if (my === seq) say("搜索索引加载失败：" + e.message); return; }
     if (my !== seq) return;
     r = res; shown = first.length;
+    if (shown) bare(false);
     list.replaceChildren(...first.map(card));
     const counted = total => {
+      bare(!total && !fl);
       more.hidden = shown >= total;
       say(total ? `找到 ${total} 个案例` : q.trim() ? `没有找到包含“${q.trim()}”的案例` : "没有符合筛选条件的案例");
       if (!total) explainEmpty(my, fl);

@@ -238,6 +238,25 @@ test("issue 14: no search on pinyin being composed; the committed text is search
   await page.close();
 });
 
+test("a query without results: its explanation takes the facets' column, no filter button on phones", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const left = (sel) => page.locator(sel).boundingBox().then((b) => Math.round(b.x));
+  await page.goto(`${server.origin}/search/?q=${encodeURIComponent("不存在的词")}`);
+  await page.waitForSelector("#search-empty:not([hidden]) li");
+  assert.equal(await left("#search-empty"), await left("#search-status"), "the explanation starts where the status does");
+  await page.fill("#search-page-q", "追溯");
+  await page.press("#search-page-q", "Enter");
+  await waitResults(page);
+  assert.ok(await left("#search-results") > await left("#search-status") + 100, "results sit beside the facets again");
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.ok(await page.isVisible("#search-filter-toggle"), "results can be filtered");
+  await page.fill("#search-page-q", "不存在的词");
+  await page.press("#search-page-q", "Enter");
+  await page.waitForSelector("#search-empty:not([hidden]) li");
+  assert.ok(await page.isHidden("#search-filter-toggle"), "nothing to filter");
+  await page.close();
+});
+
 test("issue 14: empty results say which word is missing and offer to drop the filters", { timeout: 60_000 }, async () => {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/search/?q=${encodeURIComponent("追溯 不存在的词")}&year=2023`);

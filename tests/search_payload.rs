@@ -111,9 +111,10 @@ fn measure(n: usize, chars: usize, strict: bool) {
         // texts (issue 18) 6 KB more, and a live status announced once and the URL kept after a
         // typing pause instead of at every keystroke (issue 18) 0.3 KB more, and decoding
         // postings and snippet text without per-character lookups, meta.js asked for on an
-        // empty page and the layout of a query without results 1 KB more; it counts in the
-        // gzip budget above like every other file.
-        assert!(js_raw < 36 * 1024, "search.js is {js_raw} bytes");
+        // empty page and the layout of a query without results 1 KB more, and the positions
+        // of one pair of bigrams tightening the bounds of a long phrase (issue 18) 1.7 KB
+        // more; it counts in the gzip budget above like every other file.
+        assert!(js_raw < 38 * 1024, "search.js is {js_raw} bytes");
     }
 }
 

@@ -12,7 +12,12 @@
 //!   bound of their score (BM25 with the smallest bigram frequency of the field standing in
 //!   for the phrase's frequency, which cannot exceed it) and verified in that order from the
 //!   texts in their document files, until the k-th verified result beats the next bound. The
-//!   verified documents are the files loaded. [`first_results`] replays that walk.
+//!   verified documents are the files loaded. When the texts would cost more than the
+//!   positions of one pair of adjacent bigrams (the cheapest) of each phrase of three or more
+//!   bigrams, those positions are loaded: how often the pair meets bounds the phrase too, the
+//!   candidates left are ranked again, and the walk goes on; when they would cost more than
+//!   all the phrase's positions, the walk gives up and ranks exactly. [`first_results`]
+//!   replays that walk.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -50,6 +55,7 @@ pub fn query_files(
     let plans = plan_clauses(&parsed.clauses, out_dir, &meta, &mut files)?;
     let quick = plans.iter().any(|p| p.big) && plans.iter().all(|p| !p.big || textual(p.clause));
     let (exact_files, position_bytes) = postings_files(&plans, &mut files);
+    let pairs: Vec<Option<usize>> = plans.iter().map(Plan::pair).collect();
     if parsed.clauses.is_empty() && filters.is_empty() {
         return Ok(files.into_iter().collect());
     }
@@ -65,7 +71,16 @@ pub fn query_files(
             filters,
             docs_per_facet_shard: fs,
         }
-        .files(&plans, &scores, shown, budget, &mut files)?;
+        .files(
+            &plans, &pairs, &scores, shown, budget, doc_bytes, &mut files,
+        )?;
+        if walk.probed {
+            for (plan, pair) in plans.iter().zip(&pairs) {
+                if let Some(j) = pair {
+                    files.extend(plan.big_files(*j..*j + 2, "q"));
+                }
+            }
+        }
         if !walk.ranked_exactly {
             return Ok(files.into_iter().collect());
         }
@@ -93,6 +108,38 @@ struct Plan<'a> {
     clause: &'a Clause,
     entries: Vec<Option<serde_json::Value>>,
     big: bool,
+}
+
+impl Plan<'_> {
+    /// The position bytes of term `i` when it has its own files (0 when it is inline or
+    /// found nowhere): what loading its positions costs.
+    fn weight(&self, i: usize) -> u64 {
+        match &self.entries[i] {
+            Some(v) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// For a big phrase of three or more bigrams, the cheapest pair of adjacent bigrams
+    /// `j, j + 1` by [`Plan::weight`] (the first of equals): the positions the walk loads
+    /// once the texts run over, before all of them.
+    fn pair(&self) -> Option<usize> {
+        let n = self.clause.terms.len();
+        if !self.big || n < 3 {
+            return None;
+        }
+        let cost = |j: usize| self.weight(j) + self.weight(j + 1);
+        (0..n - 1).reduce(|best, j| if cost(j) < cost(best) { j } else { best })
+    }
+
+    /// The files `kind` (`p` or `q`) of the terms in `range` that have their own files.
+    fn big_files(&self, range: std::ops::Range<usize>, kind: &str) -> Vec<String> {
+        self.entries[range]
+            .iter()
+            .filter_map(|e| e.as_ref().and_then(|v| v[0].as_u64()))
+            .map(|n| format!("{kind}/{n}.js"))
+            .collect()
+    }
 }
 
 /// Looks every term up in its bucket, as `search.js` does first, adding the buckets to
@@ -186,19 +233,22 @@ struct TextWalk<'a> {
 impl TextWalk<'_> {
     /// Adds the facet shards of the candidates (with filters) and the document files the
     /// walk verifies to `files`.
+    #[allow(clippy::too_many_arguments)]
     fn files(
         &self,
         plans: &[Plan<'_>],
+        pairs: &[Option<usize>],
         exact: &HashMap<u32, f32>,
         shown: usize,
         budget: f64,
+        doc_bytes: u64,
         files: &mut BTreeSet<String>,
     ) -> Result<Walk, SearchError> {
-        let candidates = candidates(self.index, self.searcher, plans)?;
+        let loose = candidates(self.index, self.searcher, plans, &vec![None; plans.len()])?;
         let allowed = self.index.filter_set(self.searcher, self.filters)?;
         let mut columns = Columns::new(self.index, self.searcher);
-        let mut ranked = Vec::with_capacity(candidates.len());
-        for (addr, bound) in candidates {
+        let mut ranked = Vec::with_capacity(loose.len());
+        for (addr, bound) in loose {
             let (ord, _) = columns.ord_and_date(addr)?;
             if allowed.is_some() {
                 files.insert(format!("f/{}.js", ord / self.docs_per_facet_shard));
@@ -207,7 +257,24 @@ impl TextWalk<'_> {
                 ranked.push((ord, bound));
             }
         }
-        let walk = first_results(ranked, exact, shown, budget);
+        let probe = if pairs.iter().any(Option::is_some) {
+            let mut columns = Columns::new(self.index, self.searcher);
+            let mut bounds = HashMap::new();
+            for (addr, bound) in candidates(self.index, self.searcher, plans, pairs)? {
+                bounds.insert(columns.ord_and_date(addr)?.0, bound);
+            }
+            let costs = plans
+                .iter()
+                .zip(pairs)
+                .filter_map(|(plan, pair)| {
+                    pair.map(|j| (plan.weight(j) + plan.weight(j + 1)) as f64 / doc_bytes as f64)
+                })
+                .collect();
+            Some(Probe { bounds, costs })
+        } else {
+            None
+        };
+        let walk = first_results(ranked, exact, shown, budget, probe);
         for ord in &walk.verified {
             files.insert(format!("d/{ord}.js"));
         }
@@ -231,11 +298,12 @@ fn candidates(
     index: &SearchIndex,
     searcher: &Searcher,
     plans: &[Plan<'_>],
+    pairs: &[Option<usize>],
 ) -> Result<Vec<(DocAddress, f32)>, SearchError> {
     let mut per_clause = Vec::with_capacity(plans.len());
-    for plan in plans {
+    for (plan, &pair) in plans.iter().zip(pairs) {
         per_clause.push(if plan.big {
-            bounds(index, searcher, plan.clause)?
+            bounds(index, searcher, plan.clause, pair)?
         } else {
             index.clause_scores(searcher, plan.clause)?
         });
@@ -243,11 +311,14 @@ fn candidates(
     Ok(every_clause(&per_clause, None))
 }
 
-/// The upper bound of a phrase's score per document (see [`candidates`]).
+/// The upper bound of a phrase's score per document (see [`candidates`]); with `pair` `j`,
+/// the count of bigrams `j` and `j + 1` as a phrase bounds the frequency too (their
+/// positions are read), and documents where they never meet drop out.
 fn bounds(
     index: &SearchIndex,
     searcher: &Searcher,
     clause: &Clause,
+    pair: Option<usize>,
 ) -> Result<HashMap<DocAddress, f32>, SearchError> {
     let mut acc: HashMap<DocAddress, f32> = HashMap::new();
     for (i, &boost) in BOOSTS.iter().enumerate() {
@@ -259,12 +330,20 @@ fn bounds(
             .collect();
         let mut frequencies: Vec<HashMap<DocAddress, u32>> = Vec::new();
         let mut norms: HashMap<DocAddress, u8> = HashMap::new();
-        for term in &terms {
+        let mut positions: Vec<HashMap<DocAddress, Vec<u32>>> = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let with_positions = pair.is_some_and(|j| i == j || i == j + 1);
+            let option = if with_positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            };
             let mut tf = HashMap::new();
+            let mut at = HashMap::new();
             for (seg, reader) in searcher.segment_readers().iter().enumerate() {
                 let inverted = reader.inverted_index(field).map_err(index.err())?;
                 let postings = inverted
-                    .read_postings(term, IndexRecordOption::WithFreqs)
+                    .read_postings(term, option)
                     .map_err(index.io_err())?;
                 let Some(mut p) = postings else { continue };
                 let fieldnorms = reader.get_fieldnorms_reader(field).map_err(index.err())?;
@@ -272,10 +351,16 @@ fn bounds(
                     let addr = DocAddress::new(seg as u32, p.doc());
                     tf.insert(addr, tantivy::postings::Postings::term_freq(&p));
                     norms.insert(addr, fieldnorms.fieldnorm_id(p.doc()));
+                    if with_positions {
+                        let mut list = Vec::new();
+                        tantivy::postings::Postings::positions(&mut p, &mut list);
+                        at.insert(addr, list);
+                    }
                     p.advance();
                 }
             }
             frequencies.push(tf);
+            positions.push(at);
         }
         if frequencies.iter().any(HashMap::is_empty) {
             continue;
@@ -286,10 +371,18 @@ fn bounds(
         let mut docs: Vec<&DocAddress> = frequencies[0].keys().collect();
         docs.sort();
         for addr in docs {
-            let min = frequencies
+            let mut min = frequencies
                 .iter()
                 .map(|f| f.get(addr).copied())
                 .try_fold(u32::MAX, |m, tf| tf.map(|tf| m.min(tf)));
+            if let (Some(j), Some(tf)) = (pair, min) {
+                let (first, second) = (&positions[j][addr], &positions[j + 1][addr]);
+                let together = first
+                    .iter()
+                    .filter(|&&p| second.binary_search(&(p + 1)).is_ok())
+                    .count() as u32;
+                min = (together > 0).then_some(tf.min(together));
+            }
             if let (Some(tf), Some(&norm)) = (min, norms.get(addr)) {
                 *acc.entry(*addr).or_insert(0.0) += weight.score(norm, tf);
             }
@@ -305,6 +398,25 @@ pub(crate) struct Walk {
     pub verified: Vec<u32>,
     /// True when the walk gave up on the texts and ranked from the positions.
     pub ranked_exactly: bool,
+    /// True when the walk loaded the positions of each phrase's pair (see [`Probe`]).
+    pub probed: bool,
+}
+
+/// Tighter bounds, from the positions of one pair of bigrams per big phrase, for when the
+/// texts first run over the budget.
+#[derive(Debug)]
+pub(crate) struct Probe {
+    /// Document number → bound; candidates missing here cannot match.
+    pub bounds: HashMap<u32, f32>,
+    /// What loading each pair's positions costs, in document files, in clause order.
+    pub costs: Vec<f64>,
+}
+
+impl Probe {
+    /// The cost of all pairs, added in clause order as `search.js` does.
+    fn total(&self) -> f64 {
+        self.costs.iter().fold(0.0, |sum, c| sum + c)
+    }
 }
 
 /// The documents `search.js` verifies to show the first `k` results: `ranked` holds every
@@ -315,16 +427,21 @@ pub(crate) struct Walk {
 /// documents loaded plus those still in the running (`k` minus the verified count, or the
 /// candidates whose bound the k-th does not beat) exceed `budget` (`k` plus the phrase
 /// positions' bytes in document files), the texts cost more than the positions would and
-/// the walk stops: the browser ranks exactly instead.
+/// the walk stops: the browser ranks exactly instead. With a `probe`, that check comes after
+/// a first one against `k` plus the probe's cost: once over it, the probe's costs count as
+/// loaded and the candidates not yet taken are ranked again by its bounds (those without
+/// one drop out).
 pub(crate) fn first_results(
     mut ranked: Vec<(u32, f32)>,
     exact: &HashMap<u32, f32>,
     k: usize,
     budget: f64,
+    mut probe: Option<Probe>,
 ) -> Walk {
     let mut walk = Walk {
         verified: Vec::new(),
         ranked_exactly: false,
+        probed: false,
     };
     if k == 0 {
         return walk;
@@ -337,6 +454,7 @@ pub(crate) fn first_results(
     ranked.sort_by(before);
     let mut found: Vec<(u32, f32)> = Vec::new();
     let mut next = 0;
+    let mut loaded = 0.0f64;
     loop {
         let kth = found.get(k - 1).copied();
         let beaten = |i: usize| kth.is_some_and(|t| before(&t, &ranked[i]).is_lt());
@@ -347,7 +465,24 @@ pub(crate) fn first_results(
             Some(_) => (next..ranked.len()).take_while(|&i| !beaten(i)).count(),
             None => k - found.len(),
         };
-        if (walk.verified.len() + running) as f64 > budget {
+        let over = |cost: f64| loaded + running as f64 > cost;
+        if probe.as_ref().is_some_and(|p| over(k as f64 + p.total())) {
+            if let Some(p) = probe.take() {
+                walk.probed = true;
+                for cost in p.costs {
+                    loaded += cost;
+                }
+                let mut rest: Vec<(u32, f32)> = ranked[next..]
+                    .iter()
+                    .filter_map(|&(ord, _)| p.bounds.get(&ord).map(|&b| (ord, b)))
+                    .collect();
+                rest.sort_by(before);
+                ranked.truncate(next);
+                ranked.extend(rest);
+                continue;
+            }
+        }
+        if over(budget) {
             walk.ranked_exactly = true;
             return walk;
         }
@@ -363,6 +498,7 @@ pub(crate) fn first_results(
             next += 1;
             batch += 1;
         }
+        loaded += batch as f64;
     }
 }
 
@@ -388,15 +524,44 @@ mod tests {
     }
 
     #[test]
+    fn a_probe_reranks_what_is_left_once_the_texts_run_over_its_cost() {
+        // Bounds of 9 everywhere (loose); exact 1, 1, 3, 3, 1. After two documents the walk
+        // would take three more: over k (2) + the probe's 0.5, so the probe's bounds rank
+        // documents 2, 3, 4 again and 2 and 3 end the walk.
+        let ranked: Vec<(u32, f32)> = (0..5).map(|d| (d, 9.0)).collect();
+        let exact = scores(&[(0, 1.0), (1, 1.0), (2, 3.0), (3, 3.0), (4, 1.0)]);
+        let probe = |bounds: &[(u32, f32)]| {
+            Some(Probe {
+                bounds: scores(bounds),
+                costs: vec![0.25, 0.25],
+            })
+        };
+        let tight = [(2, 3.0), (3, 3.0), (4, 1.0)];
+        let walk = first_results(ranked.clone(), &exact, 2, 100.0, probe(&tight));
+        assert_eq!(walk.verified, vec![0, 1, 2, 3]);
+        assert!(walk.probed && !walk.ranked_exactly);
+        // Without a probe, the same budget of 4 documents stops the walk at the second round;
+        // with it, the probe's cost counts as loaded and the walk still stops.
+        let walk = first_results(ranked.clone(), &exact, 2, 4.0, None);
+        assert!(!walk.probed && walk.ranked_exactly);
+        let walk = first_results(ranked.clone(), &exact, 2, 4.0, probe(&tight));
+        assert!(walk.probed && walk.ranked_exactly);
+        assert_eq!(walk.verified, vec![0, 1]);
+        // A candidate the probe gives no bound (its pair never meets) drops out.
+        let walk = first_results(ranked, &exact, 2, 100.0, probe(&[(2, 3.0), (4, 1.0)]));
+        assert_eq!(walk.verified, vec![0, 1, 2]);
+    }
+
+    #[test]
     fn stops_when_the_kth_verified_beats_the_next_bound() {
         // Bounds 9, 8, 7, 6, 5; exact 8.5 (doc 0), 7.5 (doc 1), 1 (doc 3); doc 2 does not match.
         let ranked = vec![(0, 9.0), (1, 8.0), (2, 7.0), (3, 6.0), (4, 5.0)];
         let exact = scores(&[(0, 8.5), (1, 7.5), (3, 1.0), (4, 4.0)]);
-        let walk = first_results(ranked.clone(), &exact, 2, 100.0);
+        let walk = first_results(ranked.clone(), &exact, 2, 100.0, None);
         assert_eq!(walk.verified, vec![0, 1]);
         assert!(!walk.ranked_exactly);
         // k = 3: docs 2 (no match), 3 (1.0) and 4 (4.0) must all be seen.
-        let walk = first_results(ranked, &exact, 3, 100.0);
+        let walk = first_results(ranked, &exact, 3, 100.0, None);
         assert_eq!(walk.verified, vec![0, 1, 2, 3, 4]);
     }
 
@@ -404,7 +569,7 @@ mod tests {
     fn equal_scores_order_by_document() {
         let ranked = vec![(5, 2.0), (3, 2.0), (4, 2.0)];
         let exact = scores(&[(5, 2.0), (3, 2.0), (4, 2.0)]);
-        let walk = first_results(ranked, &exact, 1, 100.0);
+        let walk = first_results(ranked, &exact, 1, 100.0, None);
         assert_eq!(walk.verified, vec![3]);
     }
 
@@ -413,10 +578,10 @@ mod tests {
         // Every bound 10, every exact score 1: the first k verified beat nothing.
         let ranked: Vec<(u32, f32)> = (0..50).map(|d| (d, 10.0)).collect();
         let exact: HashMap<u32, f32> = (0..50).map(|d| (d, 1.0)).collect();
-        let walk = first_results(ranked.clone(), &exact, 2, 12.0);
+        let walk = first_results(ranked.clone(), &exact, 2, 12.0, None);
         assert_eq!(walk.verified, vec![0, 1]);
         assert!(walk.ranked_exactly);
-        let walk = first_results(ranked, &exact, 2, 1000.0);
+        let walk = first_results(ranked, &exact, 2, 1000.0, None);
         assert_eq!(walk.verified.len(), 50);
         assert!(!walk.ranked_exactly);
     }

@@ -240,7 +240,8 @@ const ordering = (sort, date) => {
    bigram frequency, and verified in that order until the k-th verified result beats the
    next bound; the exact list, count and facet counts follow from the positions (full()). */
 const textual = c => !c.u && c.n.length === 1 && !c.n[0].w && c.t.length === c.n[0].c.length - 1 && c.t.every((x, j) => x[0] === j);
-const boundScores = (c, terms) => { /* doc → {s: bound, f: [field, norm id, …]} */
+const boundScores = (c, terms, j = -1) => { /* doc → {s: bound, f: [field, norm id, …]}; j: a
+  pair of bigrams j, j + 1 whose positions are loaded, their count as a phrase bounding too */
   const acc = new Map();
   c.w = [];
   for (let f = 0; f < 5; f++) {
@@ -254,6 +255,10 @@ const boundScores = (c, terms) => { /* doc → {s: bound, f: [field, norm id, �
       if (!meet(ps, idx, d)) continue;
       let tf = p0.tf[i0];
       for (let k = 1; k < ps.length; k++) tf = Math.min(tf, ps[k].tf[idx[k]]);
+      if (j >= 0) {
+        const at = k => positions(ps[k])[k ? idx[k] : i0];
+        if (!(tf = Math.min(tf, phraseCount([at(j), at(j + 1)], [0, 1], new Int32Array(2))))) continue;
+      }
       let a = acc.get(d);
       if (!a) acc.set(d, a = { s: 0, f: [] });
       a.s = F(a.s + bm25(w, f, p0.fn[i0], tf));
@@ -291,6 +296,17 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   const terms = await Promise.all(cs.map((c, i) => data[i].big
     ? Promise.all(data[i].es.map(x => x && term(x, false, false))) : exactTerms(c, data[i].es)));
   const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
+  /* The cheapest pair of adjacent bigrams of each big phrase of 3+ bigrams (-1: none). */
+  const cost = x => typeof (x && x.e || "")[0] === "number" ? x.e[1] : 0;
+  const pairs = cs.map((c, i) => {
+    const es = data[i].es;
+    if (!data[i].big || es.length < 3) return -1;
+    let j = 0;
+    for (let m = 1; m + 1 < es.length; m++) if (cost(es[m]) + cost(es[m + 1]) < cost(es[j]) + cost(es[j + 1])) j = m;
+    return j;
+  });
+  let Pd = 0; /* what the pairs' positions cost, in document files */
+  pairs.forEach((j, i) => { if (j >= 0) Pd += (cost(data[i].es[j]) + cost(data[i].es[j + 1])) / M.D; });
   let cand = combine(maps), date = () => 0;
   if (fl.length || sort === "date") {
     const row = await facetRows(cand);
@@ -309,13 +325,28 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
     return s;
   };
   const V = [], r = { clauses: cs };
-  let next = 0, loaded = 0, busy = Promise.resolve();
+  let next = 0, loaded = 0, busy = Promise.resolve(), probed = false;
+  /* Once the texts would cost more than the pairs' positions: those positions, for tighter
+     bounds of the candidates not yet verified (first_page.rs replays this too). */
+  const probe = async () => {
+    probed = true;
+    await Promise.all(cs.map(async (c, i) => {
+      const j = pairs[i], es = data[i].es;
+      if (j < 0) return;
+      loaded += (cost(es[j]) + cost(es[j + 1])) / M.D;
+      maps[i] = boundScores(c, await Promise.all(es.map((x, m) => x && term(x, m === j || m === j + 1, false))), j);
+    }));
+    const s = new Map(combine(maps).map(h => [h.d, h.s]));
+    const rest = cand.slice(next).filter(h => s.has(h.d)).map(h => ({ d: h.d, s: s.get(h.d) }));
+    cand = cand.slice(0, next).concat(rest.sort(order));
+  };
   const grow = async k => { /* see first_page.rs, which replays this walk */
     while (k > 0) {
       const kth = V.length >= k ? V[k - 1] : null;
       if (next >= cand.length || kth && order(kth, cand[next]) < 0) return;
       let running = kth ? 0 : k - V.length;
       if (kth) while (next + running < cand.length && order(kth, cand[next + running]) >= 0) running++;
+      if (!probed && pairs.some(j => j >= 0) && loaded + running > k + Pd) { await probe(); continue; }
       if (loaded + running > k + Q / M.D) { /* the texts would cost more than the positions */
         const x = await r.full();
         V.splice(0, V.length, ...x.hits);

@@ -77,7 +77,7 @@ pub fn query_files(
         if walk.probed {
             for (plan, pair) in plans.iter().zip(&pairs) {
                 if let Some(j) = pair {
-                    files.extend(plan.big_files(*j..*j + 2, "q"));
+                    files.extend(plan.position_files(*j..*j + 2));
                 }
             }
         }
@@ -132,12 +132,12 @@ impl Plan<'_> {
         (0..n - 1).reduce(|best, j| if cost(j) < cost(best) { j } else { best })
     }
 
-    /// The files `kind` (`p` or `q`) of the terms in `range` that have their own files.
-    fn big_files(&self, range: std::ops::Range<usize>, kind: &str) -> Vec<String> {
+    /// The positions files (`q/`) of the terms in `range` that have their own files.
+    fn position_files(&self, range: std::ops::Range<usize>) -> Vec<String> {
         self.entries[range]
             .iter()
             .filter_map(|e| e.as_ref().and_then(|v| v[0].as_u64()))
-            .map(|n| format!("{kind}/{n}.js"))
+            .map(|n| format!("q/{n}.js"))
             .collect()
     }
 }
@@ -192,14 +192,7 @@ fn postings_files(plans: &[Plan<'_>], files: &mut BTreeSet<String>) -> (BTreeSet
     let mut position_bytes = 0u64;
     for plan in plans {
         let terms = &plan.clause.terms;
-        let weights: Vec<u64> = plan
-            .entries
-            .iter()
-            .map(|e| match e {
-                Some(v) if v[0].is_u64() => v[1].as_u64().unwrap_or(0),
-                _ => 0,
-            })
-            .collect();
+        let weights: Vec<u64> = (0..plan.entries.len()).map(|i| plan.weight(i)).collect();
         let omit = omitted(terms, &weights);
         for (i, entry) in plan.entries.iter().enumerate() {
             let Some(n) = entry.as_ref().and_then(|v| v[0].as_u64()) else {
@@ -258,7 +251,6 @@ impl TextWalk<'_> {
             }
         }
         let probe = if pairs.iter().any(Option::is_some) {
-            let mut columns = Columns::new(self.index, self.searcher);
             let mut bounds = HashMap::new();
             for (addr, bound) in candidates(self.index, self.searcher, plans, pairs)? {
                 bounds.insert(columns.ord_and_date(addr)?.0, bound);
@@ -466,21 +458,19 @@ pub(crate) fn first_results(
             None => k - found.len(),
         };
         let over = |cost: f64| loaded + running as f64 > cost;
-        if probe.as_ref().is_some_and(|p| over(k as f64 + p.total())) {
-            if let Some(p) = probe.take() {
-                walk.probed = true;
-                for cost in p.costs {
-                    loaded += cost;
-                }
-                let mut rest: Vec<(u32, f32)> = ranked[next..]
-                    .iter()
-                    .filter_map(|&(ord, _)| p.bounds.get(&ord).map(|&b| (ord, b)))
-                    .collect();
-                rest.sort_by(before);
-                ranked.truncate(next);
-                ranked.extend(rest);
-                continue;
+        if let Some(p) = probe.take_if(|p| over(k as f64 + p.total())) {
+            walk.probed = true;
+            for cost in p.costs {
+                loaded += cost;
             }
+            let mut rest: Vec<(u32, f32)> = ranked[next..]
+                .iter()
+                .filter_map(|&(ord, _)| p.bounds.get(&ord).map(|&b| (ord, b)))
+                .collect();
+            rest.sort_by(before);
+            ranked.truncate(next);
+            ranked.extend(rest);
+            continue;
         }
         if over(budget) {
             walk.ranked_exactly = true;

@@ -125,8 +125,11 @@ const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → post
   return m.out;
 };
 const sepAfter = (c, j) => (c.t[j + 1] || [])[1] === " ";
+/* The position bytes of a bucket entry with its own files, else 0 (inline, the separator's 0,
+   a term found nowhere). */
+const cost = x => typeof (x && x.e || "")[0] === "number" ? x.e[1] : 0;
 const omit = (t, es) => { /* interior bigrams whose positions are skipped: see export.rs */
-  const w = j => es[j] && typeof (es[j].e || "")[0] === "number" ? es[j].e[1] : 0, best = [], take = [], o = new Set();
+  const w = j => cost(es[j]), best = [], take = [], o = new Set();
   const bi = j => [...t[j][1]].length === 2 && [...t[j][1]].every(ch => cls(ch.codePointAt(0)) === 1);
   for (let k = 0; k < t.length; k++) {
     const b1 = k ? best[k - 1] : 0, b2 = k > 1 ? best[k - 2] : 0;
@@ -292,21 +295,22 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   }));
   if (!data.some(x => x.big) || data.some((x, i) => x.big && !textual(cs[i]))) return null;
   let Q = 0; /* bytes of the big phrases' positions, the cost of ranking exactly */
-  data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j) && typeof (x && x.e || "")[0] === "number") Q += x.e[1]; }); }); /* x: 0 for the separator, x.e undefined for a term found nowhere */
+  data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j)) Q += cost(x); }); });
   const terms = await Promise.all(cs.map((c, i) => data[i].big
     ? Promise.all(data[i].es.map(x => x && term(x, false, false))) : exactTerms(c, data[i].es)));
   const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
-  /* The cheapest pair of adjacent bigrams of each big phrase of 3+ bigrams (-1: none). */
-  const cost = x => typeof (x && x.e || "")[0] === "number" ? x.e[1] : 0;
+  /* The cheapest pair of adjacent bigrams of each big phrase of 3+ bigrams (-1: none), and
+     what its positions cost in document files. */
   const pairs = cs.map((c, i) => {
-    const es = data[i].es;
+    const es = data[i].es, two = m => cost(es[m]) + cost(es[m + 1]);
     if (!data[i].big || es.length < 3) return -1;
     let j = 0;
-    for (let m = 1; m + 1 < es.length; m++) if (cost(es[m]) + cost(es[m + 1]) < cost(es[j]) + cost(es[j + 1])) j = m;
+    for (let m = 1; m + 1 < es.length; m++) if (two(m) < two(j)) j = m;
     return j;
   });
-  let Pd = 0; /* what the pairs' positions cost, in document files */
-  pairs.forEach((j, i) => { if (j >= 0) Pd += (cost(data[i].es[j]) + cost(data[i].es[j + 1])) / M.D; });
+  const pd = pairs.map((j, i) => j < 0 ? 0 : (cost(data[i].es[j]) + cost(data[i].es[j + 1])) / M.D);
+  let Pd = 0; /* all pairs, in clause order */
+  pairs.forEach((j, i) => { if (j >= 0) Pd += pd[i]; });
   let cand = combine(maps), date = () => 0;
   if (fl.length || sort === "date") {
     const row = await facetRows(cand);
@@ -333,7 +337,7 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
     await Promise.all(cs.map(async (c, i) => {
       const j = pairs[i], es = data[i].es;
       if (j < 0) return;
-      loaded += (cost(es[j]) + cost(es[j + 1])) / M.D;
+      loaded += pd[i];
       maps[i] = boundScores(c, await Promise.all(es.map((x, m) => x && term(x, m === j || m === j + 1, false))), j);
     }));
     const s = new Map(combine(maps).map(h => [h.d, h.s]));

@@ -181,8 +181,18 @@ const meet = (ps, idx, d) => {
   }
   return true;
 };
+/* doc → f32 score, in the order first added: what clauseScores needs of a Map, over typed
+   arrays (it adds every posting of a clause on each keystroke). */
+const docScores = () => {
+  const v = new Float32Array(M.N), seen = new Uint8Array(M.N), ds = [];
+  return {
+    add: (d, x) => { if (!seen[d]) { seen[d] = 1; ds.push(d); } v[d] += x; }, /* stored as f32: F(v + x) */
+    get: d => seen[d] ? v[d] : undefined,
+    forEach: fn => { for (let i = 0; i < ds.length; i++) fn(v[ds[i]], ds[i]); },
+  };
+};
 const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
-  const acc = new Map(), real = c.t.map((x, j) => j).filter(j => terms[j]), keep = real.filter(j => !c.o.has(j));
+  const acc = docScores(), real = c.t.map((x, j) => j).filter(j => terms[j]), keep = real.filter(j => !c.o.has(j));
   const offs = keep.map(j => c.t[j][0]), modes = keep.map(j => sepAfter(c, j) ? 1 : c.o.has(j + 1) ? 2 : 0);
   const which = keep.map(j => real.indexOf(j)), multi = terms.length > 1;
   for (let fi = 0; fi < 5; fi++) {
@@ -203,7 +213,7 @@ const clauseScores = (c, terms) => { /* doc → Σ fields of boosted BM25 */
         for (let j = 0; j < ks.length; j++) lists[j] = pos[j][idx[which[j]]];
         if (!(tf = phraseCount(lists, offs, at))) continue;
       }
-      acc.set(d, F((acc.get(d) || 0) + bm25(w, f, p0.fn[i0], tf)));
+      acc.add(d, bm25(w, f, p0.fn[i0], tf));
     }
   }
   return acc;

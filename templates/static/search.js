@@ -226,12 +226,12 @@ const exactTerms = (c, es) => {
   c.o = omit(c.t, es);
   return Promise.all(es.map((x, j) => x && term(x, c.t.length > 1 && !c.o.has(j), sepAfter(c, j) || c.o.has(j + 1))));
 };
-/* Documents in every clause's map (score or bound {s}), summed in clause order. */
+/* Documents in every clause's map (score or bound), summed in clause order. */
 const combine = maps => {
   const cand = [];
   maps[0].forEach((x0, d) => {
     let s = 0;
-    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + (typeof x === "number" ? x : x.s)); }
+    for (const m of maps) { const x = m.get(d); if (x === undefined) return; s = F(s + x); }
     cand.push({ d, s });
   });
   return cand;
@@ -240,6 +240,24 @@ const combine = maps => {
 const score = async cs => {
   const data = await Promise.all(cs.map(async c => exactTerms(c, await entries(c))));
   return combine(cs.map((c, i) => clauseScores(c, data[i])));
+};
+/* Puts the first of xs[from..] in the order at xs[from..to), the rest after them in no order;
+   → to (at most xs.length). A quickselect, then a sort of the selected: a keystroke verifies
+   the first few of thousands of candidates. */
+const sortFrom = (xs, from, to, order) => {
+  to = Math.min(to, xs.length);
+  for (let lo = from, hi = xs.length - 1, k = to - 1; to < xs.length && lo < hi;) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (order(xs[i], pivot) < 0) i++;
+      while (order(xs[j], pivot) > 0) j--;
+      if (i <= j) { const t = xs[i]; xs[i++] = xs[j]; xs[j--] = t; }
+    }
+    if (k <= j) hi = j; else if (k >= i) lo = i; else break;
+  }
+  xs.slice(from, to).sort(order).forEach((x, i) => { xs[from + i] = x; });
+  return to;
 };
 /* Score descending, then document; "date": newest first before that. */
 const ordering = (sort, date) => {
@@ -253,9 +271,9 @@ const ordering = (sort, date) => {
    bigram frequency, and verified in that order until the k-th verified result beats the
    next bound; the exact list, count and facet counts follow from the positions (full()). */
 const textual = c => !c.u && c.n.length === 1 && !c.n[0].w && c.t.length === c.n[0].c.length - 1 && c.t.every((x, j) => x[0] === j);
-const boundScores = (c, terms, j = -1) => { /* doc → {s: bound, f: [field, norm id, …]}; j: a
-  pair of bigrams j, j + 1 whose positions are loaded, their count as a phrase bounding too */
-  const acc = new Map();
+const boundScores = (c, terms, j = -1) => { /* doc → bound; j: a pair of bigrams j, j + 1 whose
+  positions are loaded, their count as a phrase bounding too */
+  const acc = docScores(), two = new Int32Array(2);
   c.w = [];
   for (let f = 0; f < 5; f++) {
     const ps = terms.map(t => t[f]);
@@ -270,12 +288,9 @@ const boundScores = (c, terms, j = -1) => { /* doc → {s: bound, f: [field, nor
       for (let k = 1; k < ps.length; k++) tf = Math.min(tf, ps[k].tf[idx[k]]);
       if (j >= 0) {
         const at = k => positions(ps[k])[k ? idx[k] : i0];
-        if (!(tf = Math.min(tf, phraseCount([at(j), at(j + 1)], [0, 1], new Int32Array(2))))) continue;
+        if (!(tf = Math.min(tf, phraseCount([at(j), at(j + 1)], [0, 1], two)))) continue;
       }
-      let a = acc.get(d);
-      if (!a) acc.set(d, a = { s: 0, f: [] });
-      a.s = F(a.s + bm25(w, f, p0.fn[i0], tf));
-      a.f.push(f, p0.fn[i0]);
+      acc.add(d, bm25(w, f, p0.fn[i0], tf));
     }
   }
   return acc;
@@ -290,11 +305,20 @@ const occurrences = (n, c) => {
   }
   return k;
 };
-const textScore = (c, a, x) => { /* the clause's exact score in document x, -1 if absent */
+/* Where d stands in the ascending list ds, -1 if absent. */
+const find = (ds, d) => {
+  let lo = 0, hi = ds.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (ds[m] < d) lo = m + 1; else hi = m; }
+  return ds[lo] === d ? lo : -1;
+};
+/* The clause's exact score in document d (text x), -1 if absent: the fields of boundScores
+   (where the phrase is absent from a field's postings it is absent from its text too). */
+const textScore = (c, terms, d, x) => {
   let s = -1;
-  for (let i = 0; i < a.f.length; i += 2) {
-    const f = a.f[i], tf = occurrences(text(x, FIELD_KEYS[f])[1], c.n[0].c);
-    if (tf) s = F((s < 0 ? 0 : s) + bm25(c.w[f], f, a.f[i + 1], tf));
+  for (let f = 0; f < 5; f++) {
+    const p0 = c.w[f] !== undefined && terms[0][f], i = p0 ? find(p0.d, d) : -1;
+    const tf = i < 0 ? 0 : occurrences(text(x, FIELD_KEYS[f])[1], c.n[0].c);
+    if (tf) s = F((s < 0 ? 0 : s) + bm25(c.w[f], f, p0.fn[i], tf));
   }
   return s;
 };
@@ -328,11 +352,12 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
     date = d => row(d)[6] || 0;
   }
   const order = ordering(sort, date);
-  cand.sort(order);
+  let sorted = 0; /* cand is in order up to here */
+  const at = i => { if (i >= sorted) sorted = sortFrom(cand, sorted, Math.max(i + 1, 2 * sorted, 32), order); return cand[i]; };
   const exact = (h, x) => {
     let s = 0;
     for (let i = 0; i < cs.length; i++) {
-      const v = maps[i].get(h.d), e = typeof v === "number" ? v : textScore(cs[i], v, x);
+      const e = data[i].big ? textScore(cs[i], terms[i], h.d, x) : maps[i].get(h.d);
       if (e < 0) return -1;
       s = F(s + e);
     }
@@ -352,14 +377,15 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
     }));
     const s = new Map(combine(maps).map(h => [h.d, h.s]));
     const rest = cand.slice(next).filter(h => s.has(h.d)).map(h => ({ d: h.d, s: s.get(h.d) }));
-    cand = cand.slice(0, next).concat(rest.sort(order));
+    cand = cand.slice(0, next).concat(rest);
+    sorted = next;
   };
   const grow = async k => { /* see first_page.rs, which replays this walk */
     while (k > 0) {
       const kth = V.length >= k ? V[k - 1] : null;
-      if (next >= cand.length || kth && order(kth, cand[next]) < 0) return;
+      if (next >= cand.length || kth && order(kth, at(next)) < 0) return;
       let running = kth ? 0 : k - V.length;
-      if (kth) while (next + running < cand.length && order(kth, cand[next + running]) >= 0) running++;
+      if (kth) while (next + running < cand.length && order(kth, at(next + running)) >= 0) running++;
       if (!probed && pairs.some(j => j >= 0) && loaded + running > k + Pd) { await probe(); continue; }
       if (loaded + running > k + Q / M.D) { /* the texts would cost more than the positions */
         const x = await r.full();
@@ -368,7 +394,7 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
         return;
       }
       const batch = [];
-      while (next < cand.length && batch.length < (kth ? k : k - V.length) && !(kth && order(kth, cand[next]) < 0)) batch.push(cand[next++]);
+      while (next < cand.length && batch.length < (kth ? k : k - V.length) && !(kth && order(kth, at(next)) < 0)) batch.push(at(next++));
       loaded += batch.length;
       const xs = await Promise.all(batch.map(h => load("d/" + h.d)));
       batch.forEach((h, j) => {

@@ -296,13 +296,22 @@ const boundScores = (c, terms, j = -1) => { /* doc → bound; j: a pair of bigra
   return acc;
 };
 const FIELD_KEYS = "tesgb";
-const occurrences = (n, c) => {
-  let k = 0;
-  for (let i = 0; i + c.length <= n.length; i++) {
+/* Where the characters c stand in n, overlapping: n is a text()'s normalized characters. */
+const each = (n, c, fn) => {
+  const s = c.join("");
+  if (typeof n === "string") { /* one code unit a character */
+    if (c.length && s.length === c.length) for (let i = n.indexOf(s); i >= 0; i = n.indexOf(s, i + 1)) fn(i);
+    return;
+  }
+  for (let i = 0; c.length && i + c.length <= n.length; i++) {
     let j = 0;
     while (j < c.length && n[i + j] === c[j]) j++;
-    if (j === c.length) k++;
+    if (j === c.length) fn(i);
   }
+};
+const occurrences = (n, c) => {
+  let k = 0;
+  each(n, c, () => { k++; });
   return k;
 };
 /* Where d stands in the ascending list ds, -1 if absent. */
@@ -527,10 +536,17 @@ const normc = ch => {
   }
   return n;
 };
-/* Characters and normalized characters of a shard text, once per page. */
-const text = (o, k) => { /* ASCII and U+3001–U+9FFF (no case, no fold) skip the map */
+/* Characters and normalized characters of a shard text, once per page: the text and a string
+   of the same length where it has no surrogate (one code unit a character), else arrays. */
+const CHANGED = /[A-Z]|[^\0-\x7F\u3001-\u9FFF]/g; /* may change: ASCII and U+3001–U+9FFF have no fold, no case */
+const text = (o, k) => {
   if (o["\0" + k]) return o["\0" + k];
-  const x = o[k], t = [], n = [];
+  const x = o[k];
+  if (!/[\uD800-\uDFFF]/.test(x)) {
+    const n = x.replace(CHANGED, normc);
+    if (n.length === x.length) return (o["\0" + k] = [x, n]);
+  }
+  const t = [], n = [];
   for (let i = 0; i < x.length; i++) {
     const c = x.charCodeAt(i), d = x.charCodeAt(i + 1), pair = c >= 0xD800 && c < 0xDC00 && d >= 0xDC00 && d < 0xE000;
     const ch = pair ? x.slice(i, ++i + 1) : x[i];
@@ -543,11 +559,8 @@ const matches = (n, nds) => { /* n: normalized characters */
   const r = [], out = [];
   const isw = i => i >= 0 && i < n.length && cls(n[i].codePointAt(0)) === 2;
   nds.forEach(nd => {
-    for (let k = nd.c.length, i = 0; k && i + k <= n.length; i++) {
-      let j = 0;
-      while (j < k && n[i + j] === nd.c[j]) j++;
-      if (j === k && !(nd.w && (isw(i - 1) || isw(i + k)))) r.push([i, i + k]);
-    }
+    const k = nd.c.length;
+    each(n, nd.c, i => { if (!(nd.w && (isw(i - 1) || isw(i + k)))) r.push([i, i + k]); });
   });
   r.sort((a, b) => a[0] - b[0] || a[1] - b[1]).forEach(x => {
     const l = out[out.length - 1];

@@ -505,19 +505,21 @@ fn locate_link(
     }
 }
 
-/// Where `line` holds skeleton text: a placeholder of [`crate::scaffold::placeholders`] or
-/// any `（填写…）`; the 0-based character column and the length in characters.
+/// Where `line` holds skeleton text: the first `（` that opens a placeholder of
+/// [`crate::scaffold::placeholders`] (all of them start with one) or any `（填写…）`; the
+/// 0-based character column and the length in characters. One pass over the text: every
+/// case's body is searched at each build.
 fn placeholder_in(line: &str, known: &[String]) -> Option<(usize, usize)> {
-    let at = |byte: usize| line[..byte].chars().count();
-    let found = known
-        .iter()
-        .filter_map(|p| line.find(p.as_str()).map(|i| (i, p.chars().count())))
-        .chain(line.match_indices("（填写").filter_map(|(i, _)| {
-            let close = line[i..].find('）')?;
-            Some((i, line[i..i + close].chars().count() + 1))
-        }))
-        .min_by_key(|(i, _)| *i)?;
-    Some((at(found.0), found.1))
+    debug_assert!(known.iter().all(|p| p.starts_with('（')));
+    line.match_indices('（').find_map(|(i, _)| {
+        let rest = &line[i..];
+        let len = match known.iter().find(|p| rest.starts_with(p.as_str())) {
+            Some(p) => p.chars().count(),
+            None if rest.starts_with("（填写") => rest[..rest.find('）')?].chars().count() + 1,
+            None => return None,
+        };
+        Some((line[..i].chars().count(), len))
+    })
 }
 
 /// Text left over from the `new case` / `import` skeleton (the `（填写…）`-style placeholders
@@ -627,6 +629,20 @@ mod tests {
         assert_eq!(placeholder_in("见下表（填写数据）。", &known), Some((3, 6)));
         assert_eq!(placeholder_in("问题关闭时必须填写根本原因", &known), None);
         assert_eq!(placeholder_in("（填写", &known), None);
+        // The first placeholder counts, past parentheses that open none; a `（填写` runs to
+        // the next `）`, and one that is never closed is none.
+        assert_eq!(
+            placeholder_in("（注）见（用一到三句话概括经验）（填写", &known),
+            Some((4, 12))
+        );
+        assert_eq!(
+            placeholder_in("（注）（填写 见（用一到三句话概括经验）", &known),
+            Some((3, 17))
+        );
+        assert_eq!(
+            placeholder_in("甲（乙）（填写丙）（填写典型经验名称）", &known),
+            Some((4, 5))
+        );
     }
 
     #[test]

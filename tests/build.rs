@@ -418,6 +418,11 @@ fn headings_get_stable_ids_with_suffixes_for_duplicates() {
     assert!(page.contains("<pre class=\"code\""));
     assert!(page.contains("class=\"hl-"));
     assert!(site.read("static/highlight.css").contains(".hl-"));
+    assert!(page.contains("static/highlight.css\""));
+    // The search page shows no code: its first results wait for one stylesheet less.
+    let search = site.read("search/index.html");
+    assert!(search.contains("static/style.css\""));
+    assert!(!search.contains("highlight.css"), "{search}");
 }
 
 #[test]

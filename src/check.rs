@@ -618,31 +618,20 @@ mod tests {
     #[test]
     fn placeholders_are_found_with_their_columns() {
         let known = crate::scaffold::placeholders();
-        assert_eq!(
-            placeholder_in("title: \"（填写典型经验名称）\"", &known),
-            Some((8, 10))
-        );
-        assert_eq!(
-            placeholder_in("（企业主营业务、规模与质量管理基础）", &known),
-            Some((0, 18))
-        );
-        assert_eq!(placeholder_in("见下表（填写数据）。", &known), Some((3, 6)));
-        assert_eq!(placeholder_in("问题关闭时必须填写根本原因", &known), None);
-        assert_eq!(placeholder_in("（填写", &known), None);
-        // The first placeholder counts, past parentheses that open none; a `（填写` runs to
-        // the next `）`, and one that is never closed is none.
-        assert_eq!(
-            placeholder_in("（注）见（用一到三句话概括经验）（填写", &known),
-            Some((4, 12))
-        );
-        assert_eq!(
-            placeholder_in("（注）（填写 见（用一到三句话概括经验）", &known),
-            Some((3, 17))
-        );
-        assert_eq!(
-            placeholder_in("甲（乙）（填写丙）（填写典型经验名称）", &known),
-            Some((4, 5))
-        );
+        for (line, want) in [
+            ("title: \"（填写典型经验名称）\"", Some((8, 10))),
+            ("（企业主营业务、规模与质量管理基础）", Some((0, 18))),
+            ("见下表（填写数据）。", Some((3, 6))),
+            ("问题关闭时必须填写根本原因", None),
+            ("（填写", None),
+            // The first placeholder counts, past parentheses that open none; a `（填写` runs
+            // to the next `）`, and one that is never closed is none.
+            ("（注）见（用一到三句话概括经验）（填写", Some((4, 12))),
+            ("（注）（填写 见（用一到三句话概括经验）", Some((3, 17))),
+            ("甲（乙）（填写丙）（填写典型经验名称）", Some((4, 5))),
+        ] {
+            assert_eq!(placeholder_in(line, &known), want, "{line}");
+        }
     }
 
     #[test]

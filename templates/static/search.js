@@ -241,9 +241,8 @@ const score = async cs => {
   const data = await Promise.all(cs.map(async c => exactTerms(c, await entries(c))));
   return combine(cs.map((c, i) => clauseScores(c, data[i])));
 };
-/* Puts the first of xs[from..] in the order at xs[from..to), the rest after them in no order;
-   → to (at most xs.length). A quickselect, then a sort of the selected: a keystroke verifies
-   the first few of thousands of candidates. */
+/* Puts the first of xs[from..] in order at xs[from..to), the rest after them; → to (≤ length).
+   A quickselect, then a sort: a keystroke verifies the first few of thousands of candidates. */
 const sortFrom = (xs, from, to, order) => {
   to = Math.min(to, xs.length);
   for (let lo = from, hi = xs.length - 1, k = to - 1; to < xs.length && lo < hi;) {
@@ -588,13 +587,17 @@ const snippet = (x, nds) => {
   const [s, sn] = text(x, "s"), ms = matches(sn, nds), t = b.length ? b : s;
   return ms.length ? render(s, bounds(ms[0], s.length), ms, s.length) : render(t, [0, Math.min(100, t.length)], [], t.length);
 };
-const materialize = (clauses, hits) => {
+/* The needles a query's snippets mark, each once. */
+const needles = clauses => {
   const nds = [], seen = {};
   clauses.forEach(c => c.n.forEach(k => { const key = k.w + k.c.join(""); if (!seen[key]) { seen[key] = 1; nds.push(k); } }));
-  return Promise.all(hits.map(async h => {
-    const x = await load("d/" + h.d);
-    return { url: x.u, title: x.t, enterprise: x.e, year: x.y, area: x.a, region: x.r, date: x.k, score: h.s, snippet: snippet(x, nds) };
-  }));
+  return nds;
+};
+/* Hit h as a result, from its document x. */
+const result = (h, x, nds) => ({ url: x.u, title: x.t, enterprise: x.e, year: x.y, area: x.a, region: x.r, date: x.k, score: h.s, snippet: snippet(x, nds) });
+const materialize = (clauses, hits) => {
+  const nds = needles(clauses);
+  return Promise.all(hits.map(async h => result(h, await load("d/" + h.d), nds)));
 };
 /* → [{url, title, enterprise, year, area, region, date, score, snippet}]; filters as in run,
    sort "relevance" (default) or "date". */
@@ -710,22 +713,31 @@ const page = () => {
     if (clear) clear.hidden = !input.value;
     if (!q.trim() && !fl) {
       r = null; shown = 0;
-      list.replaceChildren(); facets.replaceChildren(); help.hidden = true; more.hidden = true;
+      list.replaceChildren(); list.ariaBusy = null; facets.replaceChildren(); help.hidden = true; more.hidden = true;
       say("");
       return;
     }
     const filters = {};
     FACETS.forEach(f => { filters[f] = sel[f]; });
-    let res, first;
+    let res, hits;
     try {
       res = await start(q, filters, sort);
       if (my !== seq) return;
-      first = await materialize(res.clauses, await res.page(0, PAGE));
-    } catch (e) { if (my === seq) say("搜索索引加载失败：" + e.message); return; }
-    if (my !== seq) return;
-    r = res; shown = first.length;
-    if (shown) bare(false);
-    list.replaceChildren(...first.map(card));
+      hits = await res.page(0, PAGE);
+      if (my !== seq) return;
+      /* Cards in order as their documents arrive, the list aria-busy until the last. */
+      const nds = needles(res.clauses), docs = hits.map(h => load("d/" + h.d));
+      docs.forEach(d => d.catch(() => {})); /* reported below, when awaited */
+      for (let i = 0; i < hits.length; i++) {
+        const c = card(result(hits[i], await docs[i], nds));
+        if (my !== seq) return;
+        if (i) list.append(c);
+        else { bare(false); more.hidden = true; list.ariaBusy = "true"; list.replaceChildren(c); }
+      }
+      list.ariaBusy = null;
+    } catch (e) { if (my === seq) { list.ariaBusy = null; say("搜索索引加载失败：" + e.message); } return; }
+    r = res; shown = hits.length;
+    if (!shown) list.replaceChildren();
     const counted = total => {
       bare(!total && !fl);
       more.hidden = shown >= total;

@@ -76,8 +76,11 @@ for (const mode of ["http", "file"]) {
 const shownUrls = (page) => page.$$eval("#search-results > li .card-title a[href]", (links) =>
   links.map((a) => a.getAttribute("href").replace(/^\.\.\//, "").replace(/index\.html$/, "")));
 
+/** Waits for a first page of results: cards shown, the last of them in (the list is aria-busy
+ *  while they arrive). */
 const waitResults = (page) => page.waitForFunction(
-  () => document.querySelectorAll("#search-results > li").length > 0, null, { timeout: 30_000 });
+  () => document.querySelectorAll("#search-results > li").length > 0 &&
+    !document.getElementById("search-results").hasAttribute("aria-busy"), null, { timeout: 30_000 });
 
 // Issue 14: several values of a facet (any of), several facets (all of) and the date order
 // give the same results in the same order in the CLI and in the page.
@@ -206,6 +209,32 @@ test("issue 18: meta.js comes with the page (preload), once, and an empty page a
   await page.goto(`${server.origin}/search/`);
   await page.waitForFunction(() => window.__asked.some((u) => u.endsWith("/search/meta.js")));
   assert.equal(await page.locator("#search-results > li").count(), 0, "no search without a query");
+  await page.close();
+});
+
+test("issue 18: the first card shows while the other documents are still on their way", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const expected = cliUrls("质");
+  let release, first = null;
+  const held = new Promise((go) => { release = go; });
+  // The first document asked for (the first result's) comes at once; the others wait.
+  await page.route(/\/search\/d\/\d+\.js$/, async (route) => {
+    if (first === null) first = route.request().url();
+    if (route.request().url() !== first) await held;
+    await route.continue();
+  });
+  // (The held documents hold the load event too.)
+  await page.goto(`${server.origin}/search/?q=${encodeURIComponent("质")}`, { waitUntil: "domcontentloaded" });
+  await page.waitForFunction(() => document.querySelectorAll("#search-results > li").length > 0);
+  const during = await page.evaluate(() => ({
+    cards: document.querySelectorAll("#search-results > li").length,
+    busy: document.getElementById("search-results").getAttribute("aria-busy"),
+  }));
+  assert.deepEqual(during, { cards: 1, busy: "true" });
+  assert.deepEqual(await shownUrls(page), expected.slice(0, 1));
+  release();
+  await waitResults(page);
+  assert.deepEqual(await shownUrls(page), expected.slice(0, 10));
   await page.close();
 });
 

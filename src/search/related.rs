@@ -236,7 +236,15 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                         (j, s * bonus)
                     })
                     .collect();
-                ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                // Best first, ties by index (a total order): only the first `max` are put in
+                // order, out of hundreds to thousands of candidates.
+                let order =
+                    |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if ranked.len() > max {
+                    ranked.select_nth_unstable_by(max, order);
+                    ranked.truncate(max);
+                }
+                ranked.sort_by(order);
                 // Not `ranked.into_iter()…collect()`: that would reuse (and keep) the
                 // allocation of every candidate, ~150 MB at 10,000 documents.
                 let mut best = Vec::with_capacity(max.min(ranked.len()));

@@ -116,6 +116,17 @@ fn term_counts(d: &SearchDoc, scratch: &mut Scratch) {
     add_terms(&d.body, 1, scratch);
 }
 
+/// Keeps the best `k` of `items`, in order: highest weight first, equal weights by key (a
+/// total order when the keys are distinct). Only those `k` are sorted.
+fn keep_best<K: Ord>(items: &mut Vec<(K, f64)>, k: usize) {
+    let order = |a: &(K, f64), b: &(K, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if items.len() > k {
+        items.select_nth_unstable_by(k, order);
+        items.truncate(k);
+    }
+    items.sort_unstable_by(order);
+}
+
 /// Documents per parallel chunk of the document-frequency pass.
 const DF_CHUNK: usize = 256;
 
@@ -169,15 +180,8 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                     let idf = (n as f64 / d).ln();
                     (idf > 0.0).then(|| (k, (1.0 + (tf as f64).ln()) * idf))
                 }));
-                // A total order (keys are distinct): the top terms do not depend on the order
-                // of the counts.
-                let order =
-                    |a: &(u64, f64), b: &(u64, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-                if candidates.len() > TOP_TERMS {
-                    candidates.select_nth_unstable_by(TOP_TERMS, order);
-                    candidates.truncate(TOP_TERMS);
-                }
-                candidates.sort_unstable_by(order);
+                // Keys are distinct: the top terms do not depend on the order of the counts.
+                keep_best(candidates, TOP_TERMS);
                 let mut scored = candidates.clone();
                 let norm = scored.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
                 if norm > 0.0 {
@@ -236,15 +240,8 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                         (j, s * bonus)
                     })
                     .collect();
-                // Best first, ties by index (a total order): only the first `max` are put in
-                // order, out of hundreds to thousands of candidates.
-                let order =
-                    |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-                if ranked.len() > max {
-                    ranked.select_nth_unstable_by(max, order);
-                    ranked.truncate(max);
-                }
-                ranked.sort_by(order);
+                // Out of hundreds to thousands of candidates (indices are distinct).
+                keep_best(&mut ranked, max);
                 // Not `ranked.into_iter()…collect()`: that would reuse (and keep) the
                 // allocation of every candidate, ~150 MB at 10,000 documents.
                 let mut best = Vec::with_capacity(max.min(ranked.len()));

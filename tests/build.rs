@@ -421,12 +421,19 @@ fn headings_get_stable_ids_with_suffixes_for_duplicates() {
     assert!(page.contains("static/highlight.css\""));
     // Pages without a Markdown body show no code and skip its stylesheet (the search page's
     // first results wait for one stylesheet less); a year's page has the year's text.
-    for path in ["search/index.html", "index.html", "areas/index.html", "workshops/index.html"] {
+    for path in [
+        "search/index.html",
+        "index.html",
+        "areas/index.html",
+        "workshops/index.html",
+    ] {
         let html = site.read(path);
         assert!(html.contains("static/style.css\""), "{path}");
         assert!(!html.contains("highlight.css"), "{path}");
     }
-    assert!(site.read("2023/index.html").contains("static/highlight.css\""));
+    assert!(site
+        .read("2023/index.html")
+        .contains("static/highlight.css\""));
 }
 
 #[test]

@@ -120,16 +120,26 @@ impl Plan<'_> {
         }
     }
 
+    /// The position bytes of the adjacent terms `j, j + 1`.
+    fn pair_weight(&self, j: usize) -> u64 {
+        self.weight(j) + self.weight(j + 1)
+    }
+
     /// For a big phrase of three or more bigrams, the cheapest pair of adjacent bigrams
-    /// `j, j + 1` by [`Plan::weight`] (the first of equals): the positions the walk loads
-    /// once the texts run over, before all of them.
+    /// `j, j + 1` by [`Plan::pair_weight`] (the first of equals): the positions the walk
+    /// loads once the texts run over, before all of them.
     fn pair(&self) -> Option<usize> {
         let n = self.clause.terms.len();
         if !self.big || n < 3 {
             return None;
         }
-        let cost = |j: usize| self.weight(j) + self.weight(j + 1);
-        (0..n - 1).reduce(|best, j| if cost(j) < cost(best) { j } else { best })
+        (0..n - 1).reduce(|best, j| {
+            if self.pair_weight(j) < self.pair_weight(best) {
+                j
+            } else {
+                best
+            }
+        })
     }
 
     /// The positions files (`q/`) of the terms in `range` that have their own files.
@@ -259,7 +269,7 @@ impl TextWalk<'_> {
                 .iter()
                 .zip(pairs)
                 .filter_map(|(plan, pair)| {
-                    pair.map(|j| (plan.weight(j) + plan.weight(j + 1)) as f64 / doc_bytes as f64)
+                    pair.map(|j| plan.pair_weight(j) as f64 / doc_bytes as f64)
                 })
                 .collect();
             Some(Probe { bounds, costs })

@@ -343,14 +343,15 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
   /* The cheapest pair of adjacent bigrams of each big phrase of 3+ bigrams (-1: none), and
      what its positions cost in document files. */
+  const two = (es, m) => cost(es[m]) + cost(es[m + 1]);
   const pairs = cs.map((c, i) => {
-    const es = data[i].es, two = m => cost(es[m]) + cost(es[m + 1]);
+    const es = data[i].es;
     if (!data[i].big || es.length < 3) return -1;
     let j = 0;
-    for (let m = 1; m + 1 < es.length; m++) if (two(m) < two(j)) j = m;
+    for (let m = 1; m + 1 < es.length; m++) if (two(es, m) < two(es, j)) j = m;
     return j;
   });
-  const pd = pairs.map((j, i) => j < 0 ? 0 : (cost(data[i].es[j]) + cost(data[i].es[j + 1])) / M.D);
+  const pd = pairs.map((j, i) => j < 0 ? 0 : two(data[i].es, j) / M.D);
   let Pd = 0; /* all pairs, in clause order */
   pairs.forEach((j, i) => { if (j >= 0) Pd += pd[i]; });
   let cand = combine(maps), date = () => 0;

@@ -244,8 +244,8 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                 keep_best(&mut ranked, max);
                 // Not `ranked.into_iter()…collect()`: that would reuse (and keep) the
                 // allocation of every candidate, ~150 MB at 10,000 documents.
-                let mut best = Vec::with_capacity(max.min(ranked.len()));
-                best.extend(ranked.iter().take(max).map(|x| x.0));
+                let mut best = Vec::with_capacity(ranked.len());
+                best.extend(ranked.iter().map(|x| x.0));
                 best
             },
         )

@@ -665,3 +665,42 @@ fn long_lists_are_paginated_with_every_case_on_exactly_one_page() {
     assert!(paged_terms > 0, "some focus area has more than 4 cases");
     assert_eq!(broken_links(&public), Vec::<String>::new());
 }
+
+#[test]
+fn built_in_scripts_ship_without_comments_and_a_sites_own_as_written() {
+    let source = include_str!("../templates/static/search.js");
+    let sample = TestSite::sample();
+    sample.build();
+    let shipped = sample.read("static/search.js");
+    assert_eq!(shipped, biaogan::render::script::strip(source));
+    // A byte-identical copy of the built-in script in the site's templates/ (as in the
+    // repository, whose templates/ is the theme) ships as the built-in one.
+    let copy = TestSite::fixture("minimal");
+    copy.write("templates/static/search.js", source);
+    copy.build();
+    assert_eq!(copy.read("static/search.js"), shipped);
+    assert!(shipped.len() < source.len() * 85 / 100, "{}", shipped.len());
+    for line in shipped.lines() {
+        assert!(
+            !line.starts_with([' ', '\t']) && !line.starts_with("/*") && !line.starts_with("//"),
+            "{line}"
+        );
+    }
+    match std::process::Command::new("node")
+        .arg("--check")
+        .arg(sample.public().join("static/search.js"))
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => eprintln!("SKIPPED: node not available ({e}); syntax not checked"),
+    }
+    let own = "/* my search */\nconsole.log(1); // as written\n";
+    let site = TestSite::fixture("minimal");
+    site.write("templates/static/search.js", own);
+    site.build();
+    assert_eq!(site.read("static/search.js"), own);
+}

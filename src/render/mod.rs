@@ -9,6 +9,7 @@ pub mod context;
 mod feeds;
 mod paginate;
 pub mod qr;
+pub mod script;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -289,6 +290,7 @@ pub fn render_selected(
             let path = format!("static/{name}");
             match source {
                 theme::StaticSource::Embedded(bytes) => output.write(&path, bytes)?,
+                theme::StaticSource::Script(text) => output.write(&path, text.as_bytes())?,
                 theme::StaticSource::File(file) => output.copy(file, &path)?,
             }
             files += 1;

@@ -20,6 +20,8 @@ pub const TEMPLATES_DIR: &str = "templates";
 pub enum StaticSource {
     /// Embedded in the binary.
     Embedded(&'static [u8]),
+    /// A built-in script as it ships (see [`super::script::strip`]).
+    Script(String),
     /// A file of the site's own `templates/static/`.
     File(PathBuf),
 }
@@ -64,10 +66,12 @@ impl Theme {
                     .unwrap_or(entry.path());
                 let name = display_path(rel);
                 if let Some(static_name) = name.strip_prefix("static/") {
-                    static_files.insert(
-                        static_name.to_string(),
-                        StaticSource::File(entry.path().to_path_buf()),
-                    );
+                    if !is_built_in_script(static_name, entry.path())? {
+                        static_files.insert(
+                            static_name.to_string(),
+                            StaticSource::File(entry.path().to_path_buf()),
+                        );
+                    }
                 } else if name.ends_with(".html")
                     || name.ends_with(".xml")
                     || name.ends_with(".txt")
@@ -112,6 +116,15 @@ impl Theme {
     }
 }
 
+/// True when the site's static file `path` is a built-in script, byte for byte (a copy of
+/// the theme, as the sample site's `templates/` is): it ships as the built-in one does.
+fn is_built_in_script(static_name: &str, path: &Path) -> Result<bool> {
+    let Some(built_in) = DEFAULT_THEME.get_file(format!("static/{static_name}")) else {
+        return Ok(false);
+    };
+    Ok(static_name.ends_with(".js") && crate::fs::read(path)? == built_in.contents())
+}
+
 fn collect_embedded(
     dir: &'static Dir<'static>,
     sources: &mut BTreeMap<String, (String, String)>,
@@ -125,10 +138,13 @@ fn collect_embedded(
                 .next()
                 .is_some_and(|n| n.starts_with('.'))
             {
-                static_files.insert(
-                    static_name.to_string(),
-                    StaticSource::Embedded(file.contents()),
-                );
+                let source = match file.contents_utf8() {
+                    Some(text) if static_name.ends_with(".js") => {
+                        StaticSource::Script(super::script::strip(text))
+                    }
+                    _ => StaticSource::Embedded(file.contents()),
+                };
+                static_files.insert(static_name.to_string(), source);
             }
         } else if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
             if let Some(text) = file.contents_utf8() {

@@ -12,9 +12,11 @@
 //!   correctly rounded one (`idfx`).
 //! * `t/<b>.js`: term bucket `b = fnv1a32(code points of term) mod S` → an object
 //!   `{term: entry}`; an entry is either `[[field, docs, positions?], …]` inline or, for a
-//!   term whose postings exceed [`ExportOptions::big_term_bytes`], `[n, q, s]`: postings in
-//!   `p/<n>.js` (`[[field, docs], …]`), positions in `q/<n>.js` (`[[field, positions], …]`,
-//!   `q` bytes, loaded only for phrases), flags in `s/<n>.js` when `s` is 1. Fields are
+//!   term whose postings exceed [`ExportOptions::big_term_bytes`], `[n, q, s, dfs?]`:
+//!   postings in `p/<n>.js` (`[[field, docs], …]`), positions in `q/<n>.js` (`[[field,
+//!   positions], …]`, `q` bytes, loaded only for phrases), flags in `s/<n>.js` when `s` is 1,
+//!   and for a bigram its document frequency per bigram field (`dfs`, for phrases whose first
+//!   results leave its postings unloaded: see `first_page.rs`). Fields are
 //!   numbered 0–4 for the bigram fields and 5–9 for the unigram fields, in `TEXT_FIELDS`
 //!   order.
 //! * Flags, `[[field, sep, end], …]`: `sep` marks the positions that the separator marker
@@ -236,9 +238,11 @@ struct TermPostings {
     positions: Vec<u32>,
 }
 
-/// One encoded field of a term: field number, docs, positions, and the two flag lists.
+/// One encoded field of a term: field number, document frequency, docs, positions, and the
+/// two flag lists.
 struct Encoded {
     field: usize,
+    doc_freq: usize,
     docs: String,
     positions: Option<String>,
     sep: String,
@@ -251,6 +255,7 @@ impl TermPostings {
         self.postings.sort_unstable_by_key(|p| p.0);
         let mut e = Encoded {
             field,
+            doc_freq: self.postings.len(),
             docs: String::new(),
             positions: None,
             sep: String::new(),
@@ -958,7 +963,9 @@ impl TermWriter<'_> {
             q.push(']');
             let q_name = format!("q/{n}");
             let q_bytes = shard_len(&q_name, &q);
-            let _ = write!(bt, "[{n},{q_bytes},{}]", u8::from(flags.is_some()));
+            let _ = write!(bt, "[{n},{q_bytes},{}", u8::from(flags.is_some()));
+            write_bigram_doc_freqs(&encoded, bt);
+            bt.push(']');
             files.push((q_name, q));
             files.push((format!("p/{n}"), p));
             if let Some(flags) = flags {
@@ -984,6 +991,27 @@ impl TermWriter<'_> {
             }
         }
     }
+}
+
+/// Appends `,[df0,…]` to a big term's bucket entry: its document frequency in each bigram
+/// field (0–4, trailing zeros left out), which stands in for its postings when a phrase's
+/// first results leave them unloaded. Nothing for a term of the unigram fields.
+fn write_bigram_doc_freqs(encoded: &[Encoded], out: &mut String) {
+    let mut dfs = [0usize; 5];
+    for e in encoded.iter().filter(|e| e.field < 5) {
+        dfs[e.field] = e.doc_freq;
+    }
+    let Some(last) = dfs.iter().rposition(|&df| df > 0) else {
+        return;
+    };
+    out.push_str(",[");
+    for (f, df) in dfs[..=last].iter().enumerate() {
+        if f > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{df}");
+    }
+    out.push(']');
 }
 
 /// Writes the term buckets `t/<b>.js`: `{"t": {term: entry}, "r": {term: flags}}`, the

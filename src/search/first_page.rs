@@ -16,8 +16,10 @@
 //!   positions of one pair of adjacent bigrams (the cheapest) of each phrase of three or more
 //!   bigrams, those positions are loaded: how often the pair meets bounds the phrase too, the
 //!   candidates left are ranked again, and the walk goes on; when they would cost more than
-//!   all the phrase's positions, the walk gives up and ranks exactly. [`first_results`]
-//!   replays that walk.
+//!   all the phrase's positions, the walk gives up and ranks exactly. Of a phrase with such
+//!   a pair, the dearest bigram outside it is not loaded at all ([`Plan::skip`]): the
+//!   candidates hold the other bigrams, and its document frequencies, in its bucket entry,
+//!   give the idf. [`first_results`] replays that walk.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -54,8 +56,13 @@ pub fn query_files(
     files.insert("meta.js".to_string());
     let plans = plan_clauses(&parsed.clauses, out_dir, &meta, &mut files)?;
     let quick = plans.iter().any(|p| p.big) && plans.iter().all(|p| !p.big || textual(p.clause));
-    let (exact_files, position_bytes) = postings_files(&plans, &mut files);
     let pairs: Vec<Option<usize>> = plans.iter().map(Plan::pair).collect();
+    let skips: Vec<Option<usize>> = if quick {
+        plans.iter().zip(&pairs).map(|(p, &j)| p.skip(j)).collect()
+    } else {
+        vec![None; plans.len()]
+    };
+    let (exact_files, position_bytes) = postings_files(&plans, &skips, &mut files);
     if parsed.clauses.is_empty() && filters.is_empty() {
         return Ok(files.into_iter().collect());
     }
@@ -72,7 +79,7 @@ pub fn query_files(
             docs_per_facet_shard: fs,
         }
         .files(
-            &plans, &pairs, &scores, shown, budget, doc_bytes, &mut files,
+            &plans, &pairs, &skips, &scores, shown, budget, doc_bytes, &mut files,
         )?;
         if walk.probed {
             for (plan, pair) in plans.iter().zip(&pairs) {
@@ -142,6 +149,30 @@ impl Plan<'_> {
         })
     }
 
+    /// With the pair `j`, the bigram outside it with the most position bytes (the first of
+    /// equals), when it has its own files and its document frequencies in its bucket entry:
+    /// the first results from the texts leave its postings unloaded. Every candidate holds
+    /// the other bigrams, so it still holds the phrase's; its bound (the smallest frequency
+    /// of the others) is only looser.
+    fn skip(&self, pair: Option<usize>) -> Option<usize> {
+        let j = pair?;
+        let mut best: Option<usize> = None;
+        for m in (0..self.entries.len()).filter(|&m| m != j && m != j + 1) {
+            let dearer = self.weight(m) > best.map_or(0, |b| self.weight(b));
+            if dearer && self.doc_freqs(m).is_some() {
+                best = Some(m);
+            }
+        }
+        best
+    }
+
+    /// Term `i`'s document frequency per bigram field, from its bucket entry (big bigrams
+    /// only).
+    fn doc_freqs(&self, i: usize) -> Option<Vec<u64>> {
+        let list = self.entries[i].as_ref()?.get(3)?.as_array()?;
+        Some(list.iter().map(|v| v.as_u64().unwrap_or(0)).collect())
+    }
+
     /// The positions files (`q/`) of the terms in `range` that have their own files.
     fn position_files(&self, range: std::ops::Range<usize>) -> Vec<String> {
         self.entries[range]
@@ -195,12 +226,17 @@ fn plan_clauses<'a>(
     Ok(plans)
 }
 
-/// Adds the postings files of the big terms to `files`; returns what ranking exactly adds
-/// (positions and flags files) and the bytes of the big phrases' positions.
-fn postings_files(plans: &[Plan<'_>], files: &mut BTreeSet<String>) -> (BTreeSet<String>, u64) {
+/// Adds the postings files of the big terms to `files`, but for the `skips`; returns what
+/// ranking exactly adds (positions, flags and skipped postings files) and the bytes of the
+/// big phrases' positions.
+fn postings_files(
+    plans: &[Plan<'_>],
+    skips: &[Option<usize>],
+    files: &mut BTreeSet<String>,
+) -> (BTreeSet<String>, u64) {
     let mut exact_files = BTreeSet::new();
     let mut position_bytes = 0u64;
-    for plan in plans {
+    for (plan, &skip) in plans.iter().zip(skips) {
         let terms = &plan.clause.terms;
         let weights: Vec<u64> = (0..plan.entries.len()).map(|i| plan.weight(i)).collect();
         let omit = omitted(terms, &weights);
@@ -208,7 +244,11 @@ fn postings_files(plans: &[Plan<'_>], files: &mut BTreeSet<String>) -> (BTreeSet
             let Some(n) = entry.as_ref().and_then(|v| v[0].as_u64()) else {
                 continue;
             };
-            files.insert(format!("p/{n}.js"));
+            if skip == Some(i) {
+                exact_files.insert(format!("p/{n}.js"));
+            } else {
+                files.insert(format!("p/{n}.js"));
+            }
             let flags = terms.get(i + 1).is_some_and(|next| next.1 == SEPARATOR)
                 || omit.get(i + 1) == Some(&true);
             if terms.len() > 1 && !omit[i] {
@@ -241,13 +281,15 @@ impl TextWalk<'_> {
         &self,
         plans: &[Plan<'_>],
         pairs: &[Option<usize>],
+        skips: &[Option<usize>],
         exact: &HashMap<u32, f32>,
         shown: usize,
         budget: f64,
         doc_bytes: u64,
         files: &mut BTreeSet<String>,
     ) -> Result<Walk, SearchError> {
-        let loose = candidates(self.index, self.searcher, plans, &vec![None; plans.len()])?;
+        let no_pairs = vec![None; plans.len()];
+        let loose = candidates(self.index, self.searcher, plans, &no_pairs, skips)?;
         let allowed = self.index.filter_set(self.searcher, self.filters)?;
         let mut columns = Columns::new(self.index, self.searcher);
         let mut ranked = Vec::with_capacity(loose.len());
@@ -262,7 +304,7 @@ impl TextWalk<'_> {
         }
         let probe = if pairs.iter().any(Option::is_some) {
             let mut bounds = HashMap::new();
-            for (addr, bound) in candidates(self.index, self.searcher, plans, pairs)? {
+            for (addr, bound) in candidates(self.index, self.searcher, plans, pairs, skips)? {
                 bounds.insert(columns.ord_and_date(addr)?.0, bound);
             }
             let costs = plans
@@ -295,17 +337,19 @@ fn textual(clause: &Clause) -> bool {
 /// Documents matching every clause's terms — for a big phrase, every term of the phrase in
 /// one field — with the sum, in clause order, of each clause's exact score or, for a big
 /// phrase, its upper bound: per field, in field order, the boosted BM25 of the smallest term
-/// frequency (what `search.js` computes from the postings alone).
+/// frequency (what `search.js` computes from the postings alone), a skipped term (see
+/// [`Plan::skip`]) counting only for the idf.
 fn candidates(
     index: &SearchIndex,
     searcher: &Searcher,
     plans: &[Plan<'_>],
     pairs: &[Option<usize>],
+    skips: &[Option<usize>],
 ) -> Result<Vec<(DocAddress, f32)>, SearchError> {
     let mut per_clause = Vec::with_capacity(plans.len());
-    for (plan, &pair) in plans.iter().zip(pairs) {
+    for ((plan, &pair), &skip) in plans.iter().zip(pairs).zip(skips) {
         per_clause.push(if plan.big {
-            bounds(index, searcher, plan.clause, pair)?
+            bounds(index, searcher, plan.clause, pair, skip)?
         } else {
             index.clause_scores(searcher, plan.clause)?
         });
@@ -315,12 +359,14 @@ fn candidates(
 
 /// The upper bound of a phrase's score per document (see [`candidates`]); with `pair` `j`,
 /// the count of bigrams `j` and `j + 1` as a phrase bounds the frequency too (their
-/// positions are read), and documents where they never meet drop out.
+/// positions are read), and documents where they never meet drop out. The postings of term
+/// `skip` are not read: a field counts when its document frequency there is not 0.
 fn bounds(
     index: &SearchIndex,
     searcher: &Searcher,
     clause: &Clause,
     pair: Option<usize>,
+    skip: Option<usize>,
 ) -> Result<HashMap<DocAddress, f32>, SearchError> {
     let mut acc: HashMap<DocAddress, f32> = HashMap::new();
     for (i, &boost) in BOOSTS.iter().enumerate() {
@@ -333,7 +379,13 @@ fn bounds(
         let mut frequencies: Vec<HashMap<DocAddress, u32>> = Vec::new();
         let mut norms: HashMap<DocAddress, u8> = HashMap::new();
         let mut positions: Vec<HashMap<DocAddress, Vec<u32>>> = Vec::new();
+        let mut absent = false;
         for (i, term) in terms.iter().enumerate() {
+            if skip == Some(i) {
+                absent |= searcher.doc_freq(term).map_err(index.err())? == 0;
+                positions.push(HashMap::new());
+                continue;
+            }
             let with_positions = pair.is_some_and(|j| i == j || i == j + 1);
             let option = if with_positions {
                 IndexRecordOption::WithFreqsAndPositions
@@ -364,7 +416,7 @@ fn bounds(
             frequencies.push(tf);
             positions.push(at);
         }
-        if frequencies.iter().any(HashMap::is_empty) {
+        if absent || frequencies.iter().any(HashMap::is_empty) {
             continue;
         }
         let weight = Bm25Weight::for_terms(searcher, &terms)

@@ -270,15 +270,18 @@ const ordering = (sort, date) => {
    bigram frequency, and verified in that order until the k-th verified result beats the
    next bound; the exact list, count and facet counts follow from the positions (full()). */
 const textual = c => !c.u && c.n.length === 1 && !c.n[0].w && c.t.length === c.n[0].c.length - 1 && c.t.every((x, j) => x[0] === j);
-const boundScores = (c, terms, j = -1) => { /* doc → bound; j: a pair of bigrams j, j + 1 whose
-  positions are loaded, their count as a phrase bounding too */
-  const acc = docScores(), two = new Int32Array(2);
+const boundScores = (c, terms, j = -1, skip = -1, dfs = []) => { /* doc → bound; j: a pair of
+  bigrams j, j + 1 whose positions are loaded, their count as a phrase bounding too; skip: a
+  bigram whose postings are not loaded (its document frequencies dfs stand in for its idf) */
+  const acc = docScores(), two = new Int32Array(2), at = k => k - (skip >= 0 && k > skip);
   c.w = [];
+  c.z = skip === 0 ? 1 : 0; /* the first term loaded */
   for (let f = 0; f < 5; f++) {
-    const ps = terms.map(t => t[f]);
-    if (!ps.every(Boolean)) continue;
+    const all = terms.map((t, k) => k === skip ? dfs[f] : t[f]);
+    if (!all.every(Boolean)) continue;
     let isum = 0;
-    ps.forEach(p => { isum = F(isum + idf(p.d.length)); });
+    all.forEach(p => { isum = F(isum + idf(p.d ? p.d.length : p)); });
+    const ps = all.filter((p, k) => k !== skip);
     const w = c.w[f] = F(F(isum * K1P1) * M.boost[f]), p0 = ps[0], idx = new Int32Array(ps.length);
     for (let i0 = 0; i0 < p0.d.length; i0++) {
       const d = p0.d[i0];
@@ -286,8 +289,8 @@ const boundScores = (c, terms, j = -1) => { /* doc → bound; j: a pair of bigra
       let tf = p0.tf[i0];
       for (let k = 1; k < ps.length; k++) tf = Math.min(tf, ps[k].tf[idx[k]]);
       if (j >= 0) {
-        const at = k => positions(ps[k])[k ? idx[k] : i0];
-        if (!(tf = Math.min(tf, phraseCount([at(j), at(j + 1)], [0, 1], two)))) continue;
+        const ks = k => positions(ps[k])[k ? idx[k] : i0];
+        if (!(tf = Math.min(tf, phraseCount([ks(at(j)), ks(at(j + 1))], [0, 1], two)))) continue;
       }
       acc.add(d, bm25(w, f, p0.fn[i0], tf));
     }
@@ -324,7 +327,7 @@ const find = (ds, d) => {
 const textScore = (c, terms, d, x) => {
   let s = -1;
   for (let f = 0; f < 5; f++) {
-    const p0 = c.w[f] !== undefined && terms[0][f], i = p0 ? find(p0.d, d) : -1;
+    const p0 = c.w[f] !== undefined && terms[c.z][f], i = p0 ? find(p0.d, d) : -1;
     const tf = i < 0 ? 0 : occurrences(text(x, FIELD_KEYS[f])[1], c.n[0].c);
     if (tf) s = F((s < 0 ? 0 : s) + bm25(c.w[f], f, p0.fn[i], tf));
   }
@@ -338,9 +341,6 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   if (!data.some(x => x.big) || data.some((x, i) => x.big && !textual(cs[i]))) return null;
   let Q = 0; /* bytes of the big phrases' positions, the cost of ranking exactly */
   data.forEach(({ es, big }, i) => { const o = big && omit(cs[i].t, es); if (big) es.forEach((x, j) => { if (!o.has(j)) Q += cost(x); }); });
-  const terms = await Promise.all(cs.map((c, i) => data[i].big
-    ? Promise.all(data[i].es.map(x => x && term(x, false, false))) : exactTerms(c, data[i].es)));
-  const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i]) : clauseScores(c, terms[i]));
   /* The cheapest pair of adjacent bigrams of each big phrase of 3+ bigrams (-1: none), and
      what its positions cost in document files. */
   const two = (es, m) => cost(es[m]) + cost(es[m + 1]);
@@ -351,6 +351,18 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
     for (let m = 1; m + 1 < es.length; m++) if (two(es, m) < two(es, j)) j = m;
     return j;
   });
+  /* With a pair, the dearest other bigram with its own files (-1: none): its postings stay
+     unloaded, its document frequencies in the bucket stand in for them (first_page.rs). */
+  const skips = pairs.map((j, i) => {
+    const es = data[i].es;
+    let s = -1;
+    if (j >= 0) es.forEach((x, m) => { if (m !== j && m !== j + 1 && cost(x) > (s < 0 ? 0 : cost(es[s])) && x.e[3]) s = m; });
+    return s;
+  });
+  const dfs = i => skips[i] < 0 ? [] : data[i].es[skips[i]].e[3];
+  const bigTerms = (i, j) => Promise.all(data[i].es.map((x, m) => x && m !== skips[i] && term(x, j >= 0 && (m === j || m === j + 1), false)));
+  const terms = await Promise.all(cs.map((c, i) => data[i].big ? bigTerms(i, -1) : exactTerms(c, data[i].es)));
+  const maps = cs.map((c, i) => data[i].big ? boundScores(c, terms[i], -1, skips[i], dfs(i)) : clauseScores(c, terms[i]));
   const pd = pairs.map((j, i) => j < 0 ? 0 : two(data[i].es, j) / M.D);
   let Pd = 0; /* all pairs, in clause order */
   pairs.forEach((j, i) => { if (j >= 0) Pd += pd[i]; });
@@ -379,10 +391,10 @@ const quick = async (cs, fl, sort) => { /* → a lazy result, or null when posit
   const probe = async () => {
     probed = true;
     await Promise.all(cs.map(async (c, i) => {
-      const j = pairs[i], es = data[i].es;
+      const j = pairs[i];
       if (j < 0) return;
       loaded += pd[i];
-      maps[i] = boundScores(c, await Promise.all(es.map((x, m) => x && term(x, m === j || m === j + 1, false))), j);
+      maps[i] = boundScores(c, await bigTerms(i, j), j, skips[i], dfs(i));
     }));
     const s = new Map(combine(maps).map(h => [h.d, h.s]));
     const rest = cand.slice(next).filter(h => s.has(h.d)).map(h => ({ d: h.d, s: s.get(h.d) }));

@@ -250,16 +250,24 @@ mod tests {
     use super::strip;
 
     #[test]
-    fn comments_and_indentation_go_line_breaks_stay() {
-        let source = "/* header\n   more */\nconst a = 1; // one\n\n\n  if (a) {\n    /* x */ f(a);   \n  }\n";
-        assert_eq!(strip(source), "const a = 1;\nif (a) {\nf(a);\n}\n");
-    }
-
-    #[test]
-    fn a_block_comment_with_a_line_break_still_ends_the_line() {
-        // `return /*\n*/ x` returns undefined; joining the lines would return x.
-        assert_eq!(strip("return /*\n*/ x\n"), "return\nx\n");
-        assert_eq!(strip("a/**/b\n"), "a b\n");
+    fn comments_indentation_and_blank_lines_go_line_breaks_stay() {
+        let cases = [
+            (
+                "/* header\n   more */\nconst a = 1; // one\n\n\n  if (a) {\n    /* x */ f(a);   \n  }\n",
+                "const a = 1;\nif (a) {\nf(a);\n}\n",
+            ),
+            // `return /*\n*/ x` returns undefined; joining the lines would return x.
+            ("return /*\n*/ x\n", "return\nx\n"),
+            ("a/**/b\n", "a b\n"),
+            // Were the first `/` a regex's, `"` would open a string and eat the comment's end.
+            (
+                "x = a.length / 2; y = \"/\"; // c\nz = 1\n",
+                "x = a.length / 2; y = \"/\";\nz = 1\n",
+            ),
+        ];
+        for (source, shipped) in cases {
+            assert_eq!(strip(source), shipped, "{source}");
+        }
     }
 
     #[test]
@@ -274,14 +282,5 @@ mod tests {
         for source in cases {
             assert_eq!(strip(source), format!("{source}\n"), "{source}");
         }
-    }
-
-    #[test]
-    fn division_is_not_taken_for_a_regex() {
-        // Were the first `/` a regex's, `"` would open a string and eat the comment's end.
-        assert_eq!(
-            strip("x = a.length / 2; y = \"/\"; // c\nz = 1\n"),
-            "x = a.length / 2; y = \"/\";\nz = 1\n"
-        );
     }
 }

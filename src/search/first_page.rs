@@ -159,18 +159,19 @@ impl Plan<'_> {
         let mut best: Option<usize> = None;
         for m in (0..self.entries.len()).filter(|&m| m != j && m != j + 1) {
             let dearer = self.weight(m) > best.map_or(0, |b| self.weight(b));
-            if dearer && self.doc_freqs(m).is_some() {
+            if dearer && self.has_doc_freqs(m) {
                 best = Some(m);
             }
         }
         best
     }
 
-    /// Term `i`'s document frequency per bigram field, from its bucket entry (big bigrams
-    /// only).
-    fn doc_freqs(&self, i: usize) -> Option<Vec<u64>> {
-        let list = self.entries[i].as_ref()?.get(3)?.as_array()?;
-        Some(list.iter().map(|v| v.as_u64().unwrap_or(0)).collect())
+    /// True when term `i`'s bucket entry carries its document frequency per bigram field
+    /// (big bigrams do), which `search.js` takes for the idf of a term it does not load.
+    fn has_doc_freqs(&self, i: usize) -> bool {
+        self.entries[i]
+            .as_ref()
+            .is_some_and(|v| v.get(3).is_some_and(serde_json::Value::is_array))
     }
 
     /// The positions files (`q/`) of the terms in `range` that have their own files.

@@ -3,9 +3,9 @@
 //! its comments (which explain the ranking) are a fifth of its compressed bytes.
 //!
 //! Only what cannot change the program goes: every line break between tokens stays (so
-//! automatic semicolon insertion sees the same lines), a block comment becomes a line break
-//! if it held one and a space otherwise, and strings, template literals and regular
-//! expressions are copied as they are. A site's own scripts in `templates/static/` are
+//! automatic semicolon insertion sees the same lines), a run of spaces between tokens becomes
+//! one, a block comment becomes a line break if it held one and a space otherwise, and
+//! strings, template literals and regular expressions are copied as they are. A site's own scripts in `templates/static/` are
 //! copied untouched.
 
 /// Returns `source` without comments, line indentation, trailing spaces and blank lines.
@@ -14,7 +14,7 @@ pub fn strip(source: &str) -> String {
         chars: source.chars().collect(),
         at: 0,
         out: String::with_capacity(source.len()),
-        before: Before::Start,
+        regex_may_start: true,
     };
     scanner.code(false);
     let mut out = scanner.out;
@@ -24,49 +24,36 @@ pub fn strip(source: &str) -> String {
     out
 }
 
-/// What the last token was: whether a `/` after it starts a regular expression.
-#[derive(Debug, Clone, PartialEq)]
-enum Before {
-    /// Nothing yet, or punctuation after which an expression starts.
-    Start,
-    /// An identifier or keyword.
-    Word(String),
-    /// A value: a number, a string, a closing bracket, a regular expression.
-    Value,
-}
-
-impl Before {
-    /// True when a `/` here starts a regular expression rather than dividing.
-    fn expects_expression(&self) -> bool {
-        match self {
-            Before::Start => true,
-            Before::Value => false,
-            Before::Word(w) => matches!(
-                w.as_str(),
-                "return"
-                    | "typeof"
-                    | "case"
-                    | "do"
-                    | "else"
-                    | "in"
-                    | "of"
-                    | "new"
-                    | "delete"
-                    | "void"
-                    | "throw"
-                    | "instanceof"
-                    | "yield"
-                    | "await"
-            ),
-        }
-    }
+/// True for the keywords after which an expression starts, so that a `/` after them opens a
+/// regular expression (after any other word, it divides).
+fn expression_follows(word: &str) -> bool {
+    matches!(
+        word,
+        "return"
+            | "typeof"
+            | "case"
+            | "do"
+            | "else"
+            | "in"
+            | "of"
+            | "new"
+            | "delete"
+            | "void"
+            | "throw"
+            | "instanceof"
+            | "yield"
+            | "await"
+    )
 }
 
 struct Scanner {
     chars: Vec<char>,
     at: usize,
     out: String,
-    before: Before,
+    /// Whether a `/` here starts a regular expression: after punctuation that an
+    /// expression follows, or such a keyword, not after a value (a name, a number, a string,
+    /// a closing bracket).
+    regex_may_start: bool,
 }
 
 impl Scanner {
@@ -77,6 +64,13 @@ impl Scanner {
     /// True when nothing but indentation has been written on the current output line.
     fn at_line_start(&self) -> bool {
         self.out.is_empty() || self.out.ends_with('\n')
+    }
+
+    /// Writes one space between tokens: none at a line start or after another.
+    fn space(&mut self) {
+        if !self.at_line_start() && !self.out.ends_with([' ', '\t']) {
+            self.out.push(' ');
+        }
     }
 
     /// Ends the output line: drops its trailing spaces, and writes no empty line.
@@ -101,9 +95,7 @@ impl Scanner {
                 }
                 ' ' | '\t' => {
                     self.at += 1;
-                    if !self.at_line_start() && !self.out.ends_with([' ', '\t']) {
-                        self.out.push(' ');
-                    }
+                    self.space();
                 }
                 '/' if self.peek(1) == Some('/') => {
                     while self.peek(0).is_some_and(|c| c != '\n' && c != '\r') {
@@ -111,7 +103,7 @@ impl Scanner {
                     }
                 }
                 '/' if self.peek(1) == Some('*') => self.block_comment(),
-                '/' if self.before.expects_expression() => self.regex(),
+                '/' if self.regex_may_start => self.regex(),
                 '\'' | '"' => self.string(c),
                 '`' => self.template(),
                 '}' if in_template && depth == 0 => {
@@ -119,21 +111,16 @@ impl Scanner {
                     return;
                 }
                 _ if c == '_' || c == '$' || c.is_alphanumeric() => {
-                    let mut word = String::new();
+                    let start = self.out.len();
                     while let Some(c) = self.peek(0) {
                         if c == '_' || c == '$' || c.is_alphanumeric() {
-                            word.push(c);
+                            self.out.push(c);
                             self.at += 1;
                         } else {
                             break;
                         }
                     }
-                    self.out.push_str(&word);
-                    self.before = if word.starts_with(|c: char| c.is_ascii_digit()) {
-                        Before::Value
-                    } else {
-                        Before::Word(word)
-                    };
+                    self.regex_may_start = expression_follows(&self.out[start..]);
                 }
                 _ => {
                     self.at += 1;
@@ -143,11 +130,7 @@ impl Scanner {
                         '}' => depth = depth.saturating_sub(1),
                         _ => {}
                     }
-                    self.before = if matches!(c, ')' | ']' | '}' | '.') {
-                        Before::Value
-                    } else {
-                        Before::Start
-                    };
+                    self.regex_may_start = !matches!(c, ')' | ']' | '}' | '.');
                 }
             }
         }
@@ -167,8 +150,8 @@ impl Scanner {
         }
         if broke {
             self.newline();
-        } else if !self.at_line_start() && !self.out.ends_with([' ', '\t']) {
-            self.out.push(' ');
+        } else {
+            self.space();
         }
     }
 
@@ -188,7 +171,7 @@ impl Scanner {
                 break;
             }
         }
-        self.before = Before::Value;
+        self.regex_may_start = false;
     }
 
     /// Copies a regular expression literal, its classes and escapes included.
@@ -213,7 +196,7 @@ impl Scanner {
                 _ => {}
             }
         }
-        self.before = Before::Value;
+        self.regex_may_start = false;
     }
 
     /// Copies a template literal, its text as it is and its `${…}` as code.
@@ -234,14 +217,14 @@ impl Scanner {
                 '$' if self.peek(0) == Some('{') => {
                     self.out.push('{');
                     self.at += 1;
-                    self.before = Before::Start;
+                    self.regex_may_start = true;
                     self.code(true);
                     self.out.push('}');
                 }
                 _ => {}
             }
         }
-        self.before = Before::Value;
+        self.regex_may_start = false;
     }
 }
 

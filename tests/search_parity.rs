@@ -342,9 +342,8 @@ fn assert_skips_the_dearest_bigram(out: &Path, files: &[String]) {
 pub fn run_node(dir: &Path, expected: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let test = root.join("tests").join("js").join("search.test.mjs");
-    let source = std::fs::read_to_string(root.join("templates/static/search.js")).expect("read");
     let js = dir.with_file_name("shipped-search.js");
-    std::fs::write(&js, biaogan::render::script::strip(&source)).expect("write");
+    search_support::write_shipped_search_js(&js);
     let output = match Command::new("node")
         .arg("--test")
         .arg(&test)

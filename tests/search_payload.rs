@@ -14,7 +14,7 @@ use std::time::Instant;
 use biaogan::search::{build_index, query_files, related, Filters};
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use search_support::{export_into, generate};
+use search_support::{export_into, generate, search_js_source, write_shipped_search_js};
 
 const BUDGET: usize = 150 * 1024;
 
@@ -46,17 +46,12 @@ fn measure(n: usize, chars: usize, strict: bool) {
         stats.files, stats.bytes, stats.terms, stats.buckets, stats.big_terms
     );
 
-    // search.js as a build ships it, without its comments (render::script).
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/static/search.js"),
-    )
-    .expect("read search.js");
     let js = tmp.path().join("search.js");
-    std::fs::write(&js, biaogan::render::script::strip(&source)).expect("write search.js");
+    write_shipped_search_js(&js);
     let (js_raw, js_gz) = gz(&js);
     eprintln!(
         "search.js: {} bytes in the source, {js_raw} bytes shipped, {js_gz} gzip",
-        source.len()
+        search_js_source().len()
     );
     let mut first_query_total = 0;
     for (i, q) in [

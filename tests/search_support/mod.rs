@@ -13,6 +13,19 @@ pub fn export_into(index: &SearchIndex, out: &std::path::Path) -> ExportStats {
     export_to(index, &output, "", &ExportOptions::default()).expect("export")
 }
 
+/// The source of `templates/static/search.js`.
+pub fn search_js_source() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/static/search.js");
+    std::fs::read_to_string(path).expect("read search.js")
+}
+
+/// Writes `search.js` as a build ships it (without its comments: `render::script`) to
+/// `path`, the script the tests run and measure.
+pub fn write_shipped_search_js(path: &std::path::Path) {
+    let shipped = biaogan::render::script::strip(&search_js_source());
+    std::fs::write(path, shipped).expect("write search.js");
+}
+
 /// splitmix64: small, fast, deterministic.
 pub struct Rng(u64);
 

@@ -79,8 +79,35 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Classifies a character that has already been [`fold`]ed.
+///
+/// Characters of the Basic Multilingual Plane (all of ordinary Chinese text, punctuation
+/// included) are looked up in a table made once from [`classify_slowly`]: Chinese
+/// punctuation would otherwise go through the Unicode tables of `char::is_alphanumeric`
+/// for every character of every text indexed.
 #[inline]
 pub fn classify(c: char) -> CharClass {
+    match BMP_CLASSES.get(c as usize) {
+        Some(&class) => CLASSES[usize::from(class)],
+        None => classify_slowly(c),
+    }
+}
+
+/// The classes in the order [`BMP_CLASSES`] numbers them.
+const CLASSES: [CharClass; 3] = [CharClass::Cjk, CharClass::Word, CharClass::Sep];
+
+/// [`classify_slowly`] of every character below U+10000 (surrogates: [`CharClass::Sep`]), as
+/// an index into [`CLASSES`].
+static BMP_CLASSES: std::sync::LazyLock<Box<[u8]>> = std::sync::LazyLock::new(|| {
+    (0..0x1_0000u32)
+        .map(|u| {
+            let class = char::from_u32(u).map_or(CharClass::Sep, classify_slowly);
+            CLASSES.iter().position(|&c| c == class).unwrap_or(2) as u8
+        })
+        .collect()
+});
+
+/// [`classify`] by the rules themselves.
+fn classify_slowly(c: char) -> CharClass {
     if c.is_ascii() {
         if c.is_ascii_alphanumeric() {
             CharClass::Word
@@ -411,5 +438,21 @@ impl Tokenizer for UnigramTokenizer {
             tokens: &mut self.tokens[..n],
             next: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_classifies_every_character_as_the_rules_do() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(classify(c), classify_slowly(c), "U+{:04X}", c as u32);
+        }
+        assert_eq!(classify('，'), CharClass::Sep);
+        assert_eq!(classify('质'), CharClass::Cjk);
+        assert_eq!(classify('é'), CharClass::Word);
+        assert_eq!(classify('𠀀'), CharClass::Cjk);
     }
 }

@@ -229,6 +229,8 @@ fn idf_exceptions(n_docs: u64) -> BTreeMap<u64, f64> {
 const SEP_FLAG: u32 = 1 << 31;
 /// Bit marking the position of a bigram that ends its run.
 const END_FLAG: u32 = 1 << 30;
+// `flag_positions` shifts the table's bits onto the flags.
+const _: () = assert!((SEP_BIT << 31) as u32 == SEP_FLAG && (END_BIT << 29) as u32 == END_FLAG);
 
 /// Per-field postings of one term: `(doc number, tf, field norm id, start in positions)`;
 /// positions have [`SEP_FLAG`] set where the separator marker follows.
@@ -888,6 +890,7 @@ impl TermWriter<'_> {
             .read_postings_from_terminfo(info, option)
             .map_err(self.index.io_err())?;
         let tp = &mut per_field[fi];
+        let first = tp.postings.len();
         while postings.doc() != TERMINATED {
             let doc = postings.doc();
             let tf = postings.term_freq();
@@ -901,25 +904,36 @@ impl TermWriter<'_> {
                         reason: format!("document {ord} has more than 2^30 tokens"),
                     });
                 }
-                let pairs = self.flags.doc(fi, ord);
-                let wanted = if bigram { SEP_BIT | END_BIT } else { SEP_BIT };
-                for &p in pos_buf.iter() {
-                    let pair = flags_at(pairs, p as usize) & wanted;
-                    let mut flags = 0;
-                    if pair & SEP_BIT != 0 {
-                        flags |= SEP_FLAG;
-                    }
-                    if pair & END_BIT != 0 {
-                        flags |= END_FLAG;
-                    }
-                    tp.positions.push(p | flags);
-                }
+                tp.positions.extend_from_slice(pos_buf);
             }
             tp.postings
                 .push((ord, tf, source.norms.fieldnorm_id(doc), start));
             postings.advance();
         }
+        if with_pos {
+            let wanted = if bigram { SEP_BIT | END_BIT } else { SEP_BIT };
+            self.flag_positions(fi, wanted, tp, first);
+        }
         Ok(())
+    }
+
+    /// Sets the flags of the positions of `tp`'s postings from `first` on. A pass of its own
+    /// after the positions are read: the flag lookups of consecutive positions do not depend
+    /// on one another, so the processor overlaps their cache misses (the flags of a field
+    /// span megabytes), which it cannot while decoding positions in between.
+    fn flag_positions(&self, fi: usize, wanted: u64, tp: &mut TermPostings, first: usize) {
+        let TermPostings {
+            postings,
+            positions,
+        } = tp;
+        for (k, &(ord, _, _, start)) in postings.iter().enumerate().skip(first) {
+            let end = postings.get(k + 1).map_or(positions.len(), |next| next.3);
+            let pairs = self.flags.doc(fi, ord);
+            for p in &mut positions[start..end] {
+                let pair = flags_at(pairs, *p as usize) & wanted;
+                *p |= ((pair & SEP_BIT) << 31 | (pair & END_BIT) << 29) as u32;
+            }
+        }
     }
 
     /// Places `term` in its bucket, inline or, if its postings are big, as a reference to

@@ -263,6 +263,31 @@ impl Compilation<'_> {
     }
 }
 
+impl PageContext {
+    /// The context as a JSON value, every case's body moved into it rather than copied (the
+    /// bodies of a year are ~25 MB at 10,000 cases).
+    pub fn into_json(self) -> serde_json::Value {
+        let PageContext { cover, cases } = self;
+        let mut value = serde_json::to_value(PageContext {
+            cover,
+            cases: Vec::new(),
+        })
+        .unwrap_or_default();
+        let cases = cases.into_iter().map(PageCase::into_json).collect();
+        value["cases"] = serde_json::Value::Array(cases);
+        value
+    }
+}
+
+impl PageCase {
+    fn into_json(mut self) -> serde_json::Value {
+        let content = std::mem::take(&mut self.content);
+        let mut value = serde_json::to_value(&self).unwrap_or_default();
+        value["content"] = serde_json::Value::String(content);
+        value
+    }
+}
+
 /// The relative URL from the page at `from` to the directory `to` (both site-relative
 /// directory URLs ending in `/`): `2023/compilation/` → `2023/abc/` is `../abc/`.
 pub fn relative_base(from: &str, to: &str) -> String {

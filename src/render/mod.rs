@@ -643,10 +643,15 @@ impl<'a> Renderer<'a> {
                 let url = format!("{}{}", collection.url, crate::compilation::PAGE_SEGMENT);
                 let section = (collection.title.as_str(), collection.url.as_str());
                 let title = crate::compilation::title(collection.year);
-                let mut context = self.section_page(section, &url, &title, None);
+                let context = self.section_page(section, &url, &title, None);
                 let page = crate::compilation::compilation(site, collection.year)
-                    .map(|c| c.page_context(&url));
-                context.insert("compilation", &page);
+                    .map_or(serde_json::Value::Null, |c| {
+                        c.page_context(&url).into_json()
+                    });
+                // Moved in, not copied by `Context::insert`: it holds the year's bodies.
+                let mut json = context.into_json();
+                json["compilation"] = page;
+                let context = Context::from_value(json).unwrap_or_default();
                 (format!("{url}index.html"), "compilation.html", context)
             }
             Job::Case(i) => (

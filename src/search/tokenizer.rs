@@ -87,22 +87,15 @@ pub fn is_cjk(c: char) -> bool {
 #[inline]
 pub fn classify(c: char) -> CharClass {
     match BMP_CLASSES.get(c as usize) {
-        Some(&class) => CLASSES[usize::from(class)],
+        Some(&class) => class,
         None => classify_slowly(c),
     }
 }
 
-/// The classes in the order [`BMP_CLASSES`] numbers them.
-const CLASSES: [CharClass; 3] = [CharClass::Cjk, CharClass::Word, CharClass::Sep];
-
-/// [`classify_slowly`] of every character below U+10000 (surrogates: [`CharClass::Sep`]), as
-/// an index into [`CLASSES`].
-static BMP_CLASSES: std::sync::LazyLock<Box<[u8]>> = std::sync::LazyLock::new(|| {
+/// [`classify_slowly`] of every character below U+10000 (surrogates: [`CharClass::Sep`]).
+static BMP_CLASSES: std::sync::LazyLock<Box<[CharClass]>> = std::sync::LazyLock::new(|| {
     (0..0x1_0000u32)
-        .map(|u| {
-            let class = char::from_u32(u).map_or(CharClass::Sep, classify_slowly);
-            CLASSES.iter().position(|&c| c == class).unwrap_or(2) as u8
-        })
+        .map(|u| char::from_u32(u).map_or(CharClass::Sep, classify_slowly))
         .collect()
 });
 

@@ -1,19 +1,21 @@
-//! The tantivy index: schema, building (segments per indexing thread), opening and searching.
+//! The tantivy index: schema, building (segments written in parallel), opening and searching.
 
 use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use rayon::prelude::*;
 
 use tantivy::columnar::Column;
 use tantivy::directory::{Directory, MmapDirectory, RamDirectory};
-use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
-    TantivyDocument, Term, TERMINATED,
+    DocAddress, DocSet, Index, IndexMeta, IndexReader, IndexSettings, ReloadPolicy, Searcher,
+    SingleSegmentIndexWriter, TantivyDocument, Term, TERMINATED,
 };
 
 use super::query::{parse_query, Clause, FieldKind, ParsedQuery};
@@ -25,8 +27,6 @@ use super::{date_key, Filters, Hit, SearchDoc, SearchError, Sort, BOOSTS, FACETS
 const MARKER: &str = "biaogan-search.json";
 /// Format version of the index (bump when the schema or the tokenizers change).
 pub(crate) const FORMAT: u32 = 3;
-/// Indexing memory budget per thread: a thread's segment is written when it grows past this.
-const WRITER_MEMORY_PER_THREAD: usize = 64 << 20;
 
 /// Fields of the schema.
 #[derive(Clone, Debug)]
@@ -207,7 +207,7 @@ pub fn build_index_owned(
     build_index_from(docs, index_dir)
 }
 
-fn build_index_from<D: Borrow<SearchDoc>>(
+fn build_index_from<D: Borrow<SearchDoc> + Send>(
     docs: impl Documents<D>,
     index_dir: &Path,
 ) -> Result<SearchIndex, SearchError> {
@@ -232,7 +232,7 @@ fn build_index_from<D: Borrow<SearchDoc>>(
 }
 
 /// Writes the index for `docs` into the empty directory `index_dir`, the marker last.
-fn write_index_dir<D: Borrow<SearchDoc>>(
+fn write_index_dir<D: Borrow<SearchDoc> + Send>(
     docs: impl Documents<D>,
     ords: &[u64],
     index_dir: &Path,
@@ -258,7 +258,7 @@ pub fn build_index_in_memory_owned(docs: Vec<SearchDoc>) -> Result<SearchIndex, 
     build_index_in_memory_from(docs)
 }
 
-fn build_index_in_memory_from<D: Borrow<SearchDoc>>(
+fn build_index_in_memory_from<D: Borrow<SearchDoc> + Send>(
     docs: impl Documents<D>,
 ) -> Result<SearchIndex, SearchError> {
     let ords = url_ranks(docs.slice())?;
@@ -305,9 +305,15 @@ fn url_ranks(docs: &[SearchDoc]) -> Result<Vec<u64>, SearchError> {
     Ok(ords)
 }
 
-/// Writes `docs` into `directory` (`path` names it in errors), in segments of at most
-/// [`INDEX_BATCH`] documents per indexing thread.
-fn write_index<D: Borrow<SearchDoc>>(
+/// Writes `docs` into `directory` (`path` names it in errors), in segments of
+/// [`SEGMENT_DOCS`] documents written in parallel.
+///
+/// Each segment has a single-segment writer of its own: no writer queue, no commits, and a
+/// term table that starts small (see [`SEGMENT_TABLE_BUDGET`]). No merges: every statistic
+/// tantivy scores with (document frequencies, field-norm totals) is summed over the
+/// segments, and the export numbers documents by URL rank, so the segments do not change a
+/// score or a byte of output.
+fn write_index<D: Borrow<SearchDoc> + Send>(
     docs: impl IntoIterator<Item = D>,
     ords: &[u64],
     directory: impl Into<Box<dyn Directory>>,
@@ -318,44 +324,66 @@ fn write_index<D: Borrow<SearchDoc>>(
     let fields = IndexFields::from_schema(&schema, path)?;
     let index = Index::create(directory, schema, IndexSettings::default()).map_err(terr(path))?;
     register_tokenizers(&index);
-    // Indexing threads each write their own segments; a commit every INDEX_BATCH documents
-    // bounds the writer's queue (it would otherwise take up to 10,000 documents ahead of
-    // the indexing threads). No merges: every statistic tantivy scores with (document
-    // frequencies, field-norm totals) is summed over the segments, and the export numbers
-    // documents by URL rank, so the segments do not change a score or a byte of output.
-    let threads = index_threads();
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)
-        .map_err(terr(path))?;
-    writer.set_merge_policy(Box::new(NoMergePolicy));
-    let mut queued = 0;
+    let mut chunks: Vec<Vec<(D, u64)>> = Vec::new();
     for (d, &ord) in docs.into_iter().zip(ords) {
-        if let Some(signal) = crate::cancel::signal() {
-            return Err(SearchError::Cancelled { signal });
-        }
-        writer
-            .add_document(make_doc(&fields, d.borrow(), ord))
-            .map_err(terr(path))?;
-        queued += 1;
-        if queued == INDEX_BATCH {
-            writer.commit().map_err(terr(path))?;
-            queued = 0;
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < SEGMENT_DOCS => chunk.push((d, ord)),
+            _ => chunks.push(vec![(d, ord)]),
         }
     }
-    if queued > 0 {
-        writer.commit().map_err(terr(path))?;
-    }
-    writer.wait_merging_threads().map_err(terr(path))?;
+    // A single-segment writer's `finalize` writes `meta.json` naming its segment alone:
+    // one at a time, so that each reads back its own segment's meta.
+    let finalized = Mutex::new(Vec::new());
+    chunks.into_par_iter().try_for_each(|chunk| {
+        let mut writer: SingleSegmentIndexWriter<TantivyDocument> =
+            SingleSegmentIndexWriter::new(index.clone(), SEGMENT_TABLE_BUDGET)
+                .map_err(terr(path))?;
+        for (d, ord) in chunk {
+            if let Some(signal) = crate::cancel::signal() {
+                return Err(SearchError::Cancelled { signal });
+            }
+            writer
+                .add_document(make_doc(&fields, d.borrow(), ord))
+                .map_err(terr(path))?;
+        }
+        let mut segments = finalized.lock().unwrap_or_else(PoisonError::into_inner);
+        let written = writer.finalize().map_err(terr(path))?;
+        segments.extend(written.load_metas().map_err(terr(path))?.segments);
+        Ok(())
+    })?;
+    let meta = IndexMeta {
+        index_settings: index.settings().clone(),
+        segments: finalized
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+        schema: index.schema(),
+        opstamp: 0,
+        payload: None,
+    };
+    let mut json = serde_json::to_vec_pretty(&meta).map_err(|e| SearchError::Tantivy {
+        path: path.to_path_buf(),
+        source: tantivy::TantivyError::from(e),
+    })?;
+    json.push(b'\n');
+    let directory = index.directory();
+    directory.sync_directory().map_err(SearchError::io(path))?;
+    directory
+        .atomic_write(Path::new("meta.json"), &json)
+        .map_err(SearchError::io(path))?;
     Ok(index)
 }
 
-/// Documents queued between two commits of the index writer.
-const INDEX_BATCH: usize = 1_000;
+/// Documents per segment.
+const SEGMENT_DOCS: usize = 500;
 
-/// Indexing threads: the machine's cores, at most 4.
-fn index_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
+/// Memory budget given to each segment's writer. tantivy uses it only to size the writer's
+/// initial term table (the largest power of two of 8-byte slots under a third of it, capped at
+/// 2<sup>19</sup>); the table doubles whenever it is half full. The smallest budget that
+/// tantivy's own multi-threaded writer accepts, 15 MB, starts every segment at 2<sup>19</sup>
+/// slots (4 MiB), which the processor's caches do not hold, so nearly every token's lookup
+/// missed them. This one starts at 2<sup>14</sup> slots and grows to what the segment's terms
+/// need.
+const SEGMENT_TABLE_BUDGET: usize = 600_000;
 
 /// A matching document before it is turned into a [`Hit`].
 #[derive(Clone, Copy, Debug, PartialEq)]

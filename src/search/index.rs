@@ -324,33 +324,29 @@ fn write_index<D: Borrow<SearchDoc> + Send>(
     let fields = IndexFields::from_schema(&schema, path)?;
     let index = Index::create(directory, schema, IndexSettings::default()).map_err(terr(path))?;
     register_tokenizers(&index);
-    let mut chunks: Vec<Vec<(D, u64)>> = Vec::new();
-    for (d, &ord) in docs.into_iter().zip(ords) {
-        match chunks.last_mut() {
-            Some(chunk) if chunk.len() < SEGMENT_DOCS => chunk.push((d, ord)),
-            _ => chunks.push(vec![(d, ord)]),
-        }
-    }
+    let docs: Vec<(D, u64)> = docs.into_iter().zip(ords.iter().copied()).collect();
     // A single-segment writer's `finalize` writes `meta.json` naming its segment alone:
     // one at a time, so that each reads back its own segment's meta.
     let finalized = Mutex::new(Vec::new());
-    chunks.into_par_iter().try_for_each(|chunk| {
-        let mut writer: SingleSegmentIndexWriter<TantivyDocument> =
-            SingleSegmentIndexWriter::new(index.clone(), SEGMENT_TABLE_BUDGET)
-                .map_err(terr(path))?;
-        for (d, ord) in chunk {
-            if let Some(signal) = crate::cancel::signal() {
-                return Err(SearchError::Cancelled { signal });
+    docs.into_par_iter()
+        .chunks(SEGMENT_DOCS)
+        .try_for_each(|chunk| {
+            let mut writer: SingleSegmentIndexWriter<TantivyDocument> =
+                SingleSegmentIndexWriter::new(index.clone(), SEGMENT_TABLE_BUDGET)
+                    .map_err(terr(path))?;
+            for (d, ord) in chunk {
+                if let Some(signal) = crate::cancel::signal() {
+                    return Err(SearchError::Cancelled { signal });
+                }
+                writer
+                    .add_document(make_doc(&fields, d.borrow(), ord))
+                    .map_err(terr(path))?;
             }
-            writer
-                .add_document(make_doc(&fields, d.borrow(), ord))
-                .map_err(terr(path))?;
-        }
-        let mut segments = finalized.lock().unwrap_or_else(PoisonError::into_inner);
-        let written = writer.finalize().map_err(terr(path))?;
-        segments.extend(written.load_metas().map_err(terr(path))?.segments);
-        Ok(())
-    })?;
+            let mut segments = finalized.lock().unwrap_or_else(PoisonError::into_inner);
+            let written = writer.finalize().map_err(terr(path))?;
+            segments.extend(written.load_metas().map_err(terr(path))?.segments);
+            Ok(())
+        })?;
     let meta = IndexMeta {
         index_settings: index.settings().clone(),
         segments: finalized

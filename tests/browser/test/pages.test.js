@@ -27,6 +27,9 @@ const CASE_BUDGET = 100 * 1024;
 const LIGHTHOUSE_MIN = 95;
 const LIGHTHOUSE_PAGES = ["home", "case"];
 const LIGHTHOUSE_PRESETS = ["mobile", "desktop"];
+// Performance scores move with the machine's load (Total Blocking Time on two cores): the
+// median of three audits is what counts, as Lighthouse's own guidance on variability advises.
+const LIGHTHOUSE_RUNS = 3;
 
 const started = Date.now();
 const log = (...a) => console.log("#", ...a);
@@ -441,20 +444,32 @@ describe("Lighthouse", () => {
   let chrome;
   for (const name of LIGHTHOUSE_PAGES) {
     for (const preset of LIGHTHOUSE_PRESETS) {
-      test(`${name} (${preset}): every category >= ${LIGHTHOUSE_MIN}`, { timeout: 180_000 }, async () => {
+      test(`${name} (${preset}): every category >= ${LIGHTHOUSE_MIN}`, { timeout: 360_000 }, async () => {
         chrome ??= await startDebugChromium();
         const p = PAGES.find((x) => x.name === name);
-        const r = await audit(server.origin + p.url, chrome.port, preset);
-        figures[name].lh[preset] = r.scores;
-        await writeFile(path.join(ARTIFACTS, `lighthouse-${name}-${preset}.html`), r.html);
-        log(`Lighthouse ${name} ${preset}: ${CATEGORIES.map((c) => `${c} ${r.scores[c]}`).join(", ")}`);
-        for (const w of r.warnings) log(`  warning: ${w}`);
-        for (const f of r.failing) {
-          log(`  ${f.category}: ${f.id} (${f.score}) ${f.title} ${f.displayValue}`);
-          for (const it of f.items) log(`      ${it.replace(/\s+/g, " ").slice(0, 300)}`);
+        const runs = [];
+        for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
+          const r = await audit(server.origin + p.url, chrome.port, preset);
+          runs.push(r);
+          log(`Lighthouse ${name} ${preset} run ${i + 1}: ${CATEGORIES.map((c) => `${c} ${r.scores[c]}`).join(", ")}`);
+          for (const w of r.warnings) log(`  warning: ${w}`);
+          for (const f of r.failing) {
+            log(`  ${f.category}: ${f.id} (${f.score}) ${f.title} ${f.displayValue}`);
+            for (const it of f.items) log(`      ${it.replace(/\s+/g, " ").slice(0, 300)}`);
+          }
         }
-        const low = CATEGORIES.filter((c) => !(r.scores[c] >= LIGHTHOUSE_MIN));
-        assert.deepEqual(low, [], `categories below ${LIGHTHOUSE_MIN}: ${low.map((c) => `${c} ${r.scores[c]}`).join(", ")}`);
+        // The run with the median performance score stands for the page; the other categories
+        // do not depend on timing and must hold in every run.
+        const median = [...runs].sort((a, b) => (a.scores.performance ?? -1) - (b.scores.performance ?? -1))[
+          Math.floor(runs.length / 2)
+        ];
+        const scores = Object.fromEntries(
+          CATEGORIES.map((c) => [c, c === "performance" ? median.scores[c] : Math.min(...runs.map((r) => r.scores[c] ?? -1))]),
+        );
+        figures[name].lh[preset] = scores;
+        await writeFile(path.join(ARTIFACTS, `lighthouse-${name}-${preset}.html`), median.html);
+        const low = CATEGORIES.filter((c) => !(scores[c] >= LIGHTHOUSE_MIN));
+        assert.deepEqual(low, [], `categories below ${LIGHTHOUSE_MIN}: ${low.map((c) => `${c} ${scores[c]}`).join(", ")}`);
       });
     }
   }
@@ -482,7 +497,7 @@ function printSummary() {
   const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   const out = [
     "",
-    `Summary (axe: violating elements over light/dark × 360/1280 px; Lighthouse: ${LIGHTHOUSE_PRESETS.join("/")})`,
+    `Summary (axe: violating elements over light/dark × 360/1280 px; Lighthouse: ${LIGHTHOUSE_PRESETS.join("/")}, performance the median of ${LIGHTHOUSE_RUNS} runs)`,
     line(head),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...rows.map(line),

@@ -330,6 +330,9 @@ fn write_index<D: Borrow<SearchDoc> + Send>(
     let finalized = Mutex::new(Vec::new());
     docs.into_par_iter()
         .chunks(SEGMENT_DOCS)
+        // One task per segment: otherwise rayon hands a thread several segments in a row
+        // that no idle thread can take over, and the index ends on one core.
+        .with_max_len(1)
         .try_for_each(|chunk| {
             let mut writer: SingleSegmentIndexWriter<TantivyDocument> =
                 SingleSegmentIndexWriter::new(index.clone(), SEGMENT_TABLE_BUDGET)

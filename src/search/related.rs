@@ -43,6 +43,34 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
+/// Hasher for [`bigram_code`]s: their bits are mixed once (a bijection of `u64`).
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ b as u64;
+        }
+        self.0 = mix(self.0);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = mix(n);
+    }
+}
+
+type CodeMap<V> = HashMap<u64, V, BuildHasherDefault<CodeHasher>>;
+
+/// The finalizer of 64-bit MurmurHash3, which spreads every input bit over the result.
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
 /// 64-bit FNV-1a of a term (bigrams and words share one key space), finalized so that the
 /// low bits are well mixed for [`KeyMap`].
 fn key(s: &str) -> u64 {
@@ -51,31 +79,49 @@ fn key(s: &str) -> u64 {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 33)
+    mix(h)
 }
 
-/// 64-bit FNV-1a of the UTF-8 bytes of `chars`, finalized like [`key`] (the key of the
-/// string they spell, without building it).
-fn key_of_chars(chars: impl IntoIterator<Item = char>) -> u64 {
+/// A CJK bigram as one number: both characters (21 bits each) side by side. Exact, and far
+/// cheaper to make than [`key`], so documents are counted by these codes and only the terms
+/// that may be kept get their key.
+fn bigram_code(first: char, second: char) -> u64 {
+    (first as u64) << 21 | second as u64
+}
+
+/// The [`key`] of the bigram `code` spells, without building the string.
+fn bigram_key(code: u64) -> u64 {
+    let chars = [(code >> 21) as u32, (code & 0x1f_ffff) as u32].map(char::from_u32);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut utf8 = [0u8; 4];
-    for c in chars {
+    for c in chars.into_iter().flatten() {
         for &b in c.encode_utf8(&mut utf8).as_bytes() {
             h ^= b as u64;
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 33)
+    mix(h)
+}
+
+/// The weighted counts of a document's terms: its words by [`key`], its CJK bigrams by
+/// [`bigram_code`].
+#[derive(Default)]
+struct Counts {
+    words: KeyMap<u32>,
+    bigrams: CodeMap<u32>,
+}
+
+impl Counts {
+    fn clear(&mut self) {
+        self.words.clear();
+        self.bigrams.clear();
+    }
 }
 
 /// Scratch space of [`term_counts`], reused from one document to the next.
 #[derive(Default)]
 struct Scratch {
-    counts: KeyMap<u32>,
+    counts: Counts,
     chars: Vec<(usize, char)>,
     word: String,
 }
@@ -89,7 +135,10 @@ fn add_terms(text: &str, weight: u32, scratch: &mut Scratch) {
     for_each_run(text, chars, |run| match run.kind {
         RunKind::Cjk => {
             for w in run.chars.windows(2) {
-                *counts.entry(key_of_chars([w[0].1, w[1].1])).or_insert(0) += weight;
+                *counts
+                    .bigrams
+                    .entry(bigram_code(w[0].1, w[1].1))
+                    .or_insert(0) += weight;
             }
         }
         RunKind::Word => {
@@ -98,7 +147,7 @@ fn add_terms(text: &str, weight: u32, scratch: &mut Scratch) {
                 push_lower(c, word);
             }
             if word.chars().nth(1).is_some() {
-                *counts.entry(key(word)).or_insert(0) += weight;
+                *counts.words.entry(key(word)).or_insert(0) += weight;
             }
         }
     });
@@ -114,6 +163,28 @@ fn term_counts(d: &SearchDoc, scratch: &mut Scratch) {
         add_terms(h, 2, scratch);
     }
     add_terms(&d.body, 1, scratch);
+}
+
+/// Counts one more document for each of `terms` in `df`.
+fn add_df<S: std::hash::BuildHasher>(
+    df: &mut HashMap<u64, u32, S>,
+    terms: impl Iterator<Item = u64>,
+) {
+    for k in terms {
+        *df.entry(k).or_insert(0) += 1;
+    }
+}
+
+/// The document frequencies of `a` and `b` together (the smaller map is added to the larger).
+fn merged<S: std::hash::BuildHasher>(
+    a: HashMap<u64, u32, S>,
+    b: HashMap<u64, u32, S>,
+) -> HashMap<u64, u32, S> {
+    let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    for (k, v) in small {
+        *big.entry(k).or_insert(0) += v;
+    }
+    big
 }
 
 /// Keeps the best `k` of `items`, in order: highest weight first, equal weights by key (a
@@ -141,25 +212,21 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
     if n < 2 || max == 0 {
         return vec![Vec::new(); n];
     }
-    let df: KeyMap<u32> = docs
+    let df: Counts = docs
         .par_chunks(DF_CHUNK)
         .map(|chunk| {
-            let mut df = KeyMap::default();
+            let mut df = Counts::default();
             let mut scratch = Scratch::default();
             for doc in chunk {
                 term_counts(doc, &mut scratch);
-                for &k in scratch.counts.keys() {
-                    *df.entry(k).or_insert(0) += 1;
-                }
+                add_df(&mut df.words, scratch.counts.words.keys().copied());
+                add_df(&mut df.bigrams, scratch.counts.bigrams.keys().copied());
             }
             df
         })
-        .reduce(KeyMap::default, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (k, v) in small {
-                *big.entry(k).or_insert(0) += v;
-            }
-            big
+        .reduce(Counts::default, |a, b| Counts {
+            words: merged(a.words, b.words),
+            bigrams: merged(a.bigrams, b.bigrams),
         });
     let top: Vec<Vec<(u64, f64)>> = docs
         .par_iter()
@@ -172,13 +239,23 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
                 }
                 term_counts(doc, scratch);
                 candidates.clear();
-                candidates.extend(scratch.counts.iter().filter_map(|(&k, &tf)| {
-                    let d = *df.get(&k)? as f64;
+                let weight = |tf: u32, df: Option<&u32>| {
+                    let d = *df? as f64;
                     if d < 2.0 {
                         return None;
                     }
                     let idf = (n as f64 / d).ln();
-                    (idf > 0.0).then(|| (k, (1.0 + (tf as f64).ln()) * idf))
+                    (idf > 0.0).then(|| (1.0 + (tf as f64).ln()) * idf)
+                };
+                let counts = &scratch.counts;
+                candidates.extend(
+                    counts
+                        .words
+                        .iter()
+                        .filter_map(|(&k, &tf)| Some((k, weight(tf, df.words.get(&k))?))),
+                );
+                candidates.extend(counts.bigrams.iter().filter_map(|(&code, &tf)| {
+                    Some((bigram_key(code), weight(tf, df.bigrams.get(&code))?))
                 }));
                 // Keys are distinct: the top terms do not depend on the order of the counts.
                 keep_best(candidates, TOP_TERMS);
@@ -250,4 +327,32 @@ pub fn related(docs: &[SearchDoc], max: usize) -> Vec<Vec<usize>> {
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bigram_code_gives_the_key_of_the_string_it_spells() {
+        for pair in ["质量", "检验", "𠀀𪚥", "品𠀀", "ab"] {
+            let mut chars = pair.chars();
+            let (first, second) = (chars.next().unwrap(), chars.next().unwrap());
+            assert_eq!(bigram_key(bigram_code(first, second)), key(pair), "{pair}");
+        }
+    }
+
+    #[test]
+    fn bigram_codes_are_distinct_for_distinct_bigrams() {
+        let codes = [
+            ('质', '量'),
+            ('量', '质'),
+            ('\u{10ffff}', '质'),
+            ('质', '\u{10ffff}'),
+        ]
+        .map(|(a, b)| bigram_code(a, b));
+        for (i, a) in codes.iter().enumerate() {
+            assert!(codes[i + 1..].iter().all(|b| b != a), "{codes:?}");
+        }
+    }
 }

@@ -415,13 +415,18 @@ pub fn export_to(
         bytes: 0,
     };
     let numbers = DocNumbers::read(index, &searcher)?;
+    let sources = term_sources(index, &searcher)?;
     let before = out.bytes;
-    let (doc_facets, continuing) = write_documents(index, &searcher, &numbers.addr_of, &mut out)?;
+    // Counting the terms is one thread's merge: it runs beside the documents.
+    let (documents, distinct) = rayon::join(
+        || write_documents(index, &searcher, &numbers.addr_of, &mut out),
+        || count_terms(&sources),
+    );
+    let (doc_facets, continuing) = documents?;
+    let distinct = distinct.map_err(index.io_err())?;
     let doc_bytes = (out.bytes - before).div_ceil(numbers.addr_of.len().max(1) as u64);
     let dicts = write_facets(&doc_facets, opts.docs_per_facet_shard.max(1), &mut out)?;
     let (markers, sep_df) = separator_markers(index, &searcher, &numbers.ord_of)?;
-    let sources = term_sources(index, &searcher)?;
-    let distinct = count_terms(&sources).map_err(index.io_err())?;
     let buckets = (distinct / opts.terms_per_bucket.max(1))
         .max(1)
         .next_power_of_two();
@@ -781,46 +786,60 @@ struct EncodedTerm {
     fields: Vec<Encoded>,
 }
 
+/// The next [`TERMS_PER_CHUNK`] terms of `merge` (fewer at its end, none past it).
+fn next_chunk(merge: &mut TermMerge<'_>) -> Vec<PendingTerm> {
+    let mut chunk = Vec::with_capacity(TERMS_PER_CHUNK);
+    while chunk.len() < TERMS_PER_CHUNK {
+        let Some(key) = merge.next_term() else {
+            break;
+        };
+        let infos = merge
+            .current()
+            .iter()
+            .map(|&i| (i, merge.term_info(i).clone()))
+            .collect();
+        chunk.push(PendingTerm { key, infos });
+    }
+    chunk
+}
+
 impl TermWriter<'_> {
     /// Runs the pass; returns the term buckets, the flag buckets and the number of big terms.
     ///
     /// The merged stream is cut into chunks of [`TERMS_PER_CHUNK`] terms; each chunk's
-    /// postings are read and encoded in parallel ([`TermWriter::encode_term`]), then placed
-    /// one by one in stream order ([`TermWriter::place_term`]), and the big terms' files of
-    /// the chunk are written in parallel.
+    /// postings are read and encoded in parallel ([`TermWriter::encode_term`]) while the next
+    /// chunk is merged, then placed one by one in stream order ([`TermWriter::place_term`]),
+    /// and the big terms' files of the chunk are written in parallel.
     fn write(
         mut self,
         out: &mut Out<'_>,
     ) -> Result<(Vec<String>, Vec<String>, usize), SearchError> {
         let mut merge = TermMerge::new(self.sources).map_err(self.index.io_err())?;
-        let mut chunk: Vec<PendingTerm> = Vec::with_capacity(TERMS_PER_CHUNK);
         let fields = text_fields(self.index).len();
+        let mut next = next_chunk(&mut merge);
         loop {
-            chunk.clear();
-            while chunk.len() < TERMS_PER_CHUNK {
-                let Some(key) = merge.next_term() else {
-                    break;
-                };
-                let infos = merge
-                    .current()
-                    .iter()
-                    .map(|&i| (i, merge.term_info(i).clone()))
-                    .collect();
-                chunk.push(PendingTerm { key, infos });
-            }
+            let chunk = next;
             if chunk.is_empty() {
                 break;
             }
-            let encoded: Vec<Result<Option<EncodedTerm>, SearchError>> = chunk
-                .par_iter()
-                .map_init(
-                    || (Vec::new(), Vec::new()),
-                    |(per_field, pos_buf), pending| {
-                        per_field.resize_with(fields, TermPostings::default);
-                        self.encode_term(pending, per_field, pos_buf)
-                    },
-                )
-                .collect();
+            // The merge is one thread's work: the next chunk is merged while this one is
+            // encoded.
+            let (encoded, following) = rayon::join(
+                || -> Vec<Result<Option<EncodedTerm>, SearchError>> {
+                    chunk
+                        .par_iter()
+                        .map_init(
+                            || (Vec::new(), Vec::new()),
+                            |(per_field, pos_buf), pending| {
+                                per_field.resize_with(fields, TermPostings::default);
+                                self.encode_term(pending, per_field, pos_buf)
+                            },
+                        )
+                        .collect()
+                },
+                || next_chunk(&mut merge),
+            );
+            next = following;
             let mut files: Vec<(String, String)> = Vec::new();
             for term in encoded {
                 if let Some(term) = term? {

@@ -4,8 +4,9 @@
 For each size it generates a corpus with the `gen-corpus` example, builds it with
 biaogan (HTML + tantivy index + static search export) and, optionally, converts the same
 corpus into a minimal Hugo site and a minimal Zola site (templates in bench/hugo and
-bench/zola) and builds those with Hugo, Zola and Pagefind. Every build runs as a child
-process measured with os.wait4: wall time (median of --runs), CPU time (user + system)
+bench/zola) and builds those with Hugo, Zola and Pagefind, the tools taking their runs in
+turn (one round of each, then the next), so that a machine's drift affects them alike. Every
+build runs as a child process measured with os.wait4: wall time (median of --runs), CPU time (user + system)
 and peak RSS of the median run, and the files and bytes it wrote. Results are printed
 as Markdown tables and can be written as JSON.
 
@@ -229,26 +230,26 @@ class ToolResult:
                 "walls_s": [r.wall for r in self.runs]}
 
 
-def run_tool(name: str, cmd: list[str], runs: int, logs: Path, before=None,
-             env: dict[str, str] | None = None) -> ToolResult:
-    """Runs `cmd` `runs` times, calling `before()` (untimed) before each run."""
-    result = ToolResult(name)
-    for i in range(runs):
-        if before:
-            before()
-        log_path = logs / f"{name}-{i + 1}.log"
-        run = measure(cmd, log_path, env)
-        if run.code != 0:
-            how = (f"was killed by signal {-run.code}"
-                   + (" (out of memory?)" if run.code == -9 else "")
-                   if run.code < 0 else f"failed with exit code {run.code}")
-            raise BenchError(f"{name} {how} after {run.wall:.1f}s, "
-                             f"{run.rss_kib / 1024:.0f} MB peak RSS: {' '.join(cmd)}\n"
-                             f"--- last lines of {log_path}\n{tail(log_path)}")
-        log(f"    {name} run {i + 1}/{runs}: {run.wall:.2f}s wall, {run.cpu:.2f}s CPU, "
-            f"{run.rss_kib / 1024:.0f} MB peak RSS")
-        result.runs.append(run)
-    return result
+def run_once(result: ToolResult, cmd: list[str], runs: int, logs: Path, before=None,
+             env: dict[str, str] | None = None) -> Run:
+    """Runs `cmd` once more for `result` (run `len(result.runs) + 1` of `runs`), calling
+    `before()` (untimed) first."""
+    name, i = result.tool, len(result.runs)
+    if before:
+        before()
+    log_path = logs / f"{name}-{i + 1}.log"
+    run = measure(cmd, log_path, env)
+    if run.code != 0:
+        how = (f"was killed by signal {-run.code}"
+               + (" (out of memory?)" if run.code == -9 else "")
+               if run.code < 0 else f"failed with exit code {run.code}")
+        raise BenchError(f"{name} {how} after {run.wall:.1f}s, "
+                         f"{run.rss_kib / 1024:.0f} MB peak RSS: {' '.join(cmd)}\n"
+                         f"--- last lines of {log_path}\n{tail(log_path)}")
+    log(f"    {name} run {i + 1}/{runs}: {run.wall:.2f}s wall, {run.cpu:.2f}s CPU, "
+        f"{run.rss_kib / 1024:.0f} MB peak RSS")
+    result.runs.append(run)
+    return run
 
 
 # ---------------------------------------------------------------------------
@@ -667,10 +668,10 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
     if args.quick:
         log(f"   converted: {hugo_site} and {zola_site}")
 
-    def attempt(name: str, fn) -> None:
-        """Runs one tool's measurement; a failure is recorded and the other tools go on.
-        A tool whose peak RSS, scaled linearly from a smaller size, would not fit in the
-        available memory is skipped instead of being left to the OOM killer."""
+    def fits(name: str) -> bool:
+        """False (and the tool is skipped) when its peak RSS, scaled linearly from a smaller
+        size, would not fit in the available memory, instead of leaving it to the OOM
+        killer."""
         earlier = [sr for sr in history if name in sr["tools"]]
         available = mem_available_kib()
         if earlier and available and not args.no_memory_guard:
@@ -683,15 +684,20 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
                     f"cases) exceeds 90% of the available {available / 2**20:.1f} GB; "
                     f"--no-memory-guard runs it anyway")
                 log(f"    {name} skipped: {size_result['skipped'][name]}")
-                return
-        try:
-            size_result["tools"][name] = fn()
-        except (BenchError, OSError) as e:
-            size_result["failed"][name] = str(e)
-            log(f"FAILED: {name} at {n} cases: {e}")
+                return False
+        return True
 
-    def bench_biaogan() -> ToolResult:
+    # Each tool's measurement is a generator that does one round of runs per step and
+    # returns its results when the rounds are done. The tools take their rounds in turn
+    # (biaogan, Hugo, Zola, biaogan, …), so that a machine whose speed drifts during the
+    # benchmark slows every tool alike and the ratios stay fair.
+
+    def bench_biaogan():
+        """Each round: a cold build, then (not in --quick) a rebuild with nothing changed,
+        keeping SITE/.biaogan and the output (biaogan's incremental build), reported beside
+        the cold builds, not in the ratios."""
         dst = out / "biaogan"
+        cold, warm = ToolResult("biaogan"), ToolResult("biaogan-warm")
 
         def clean():
             rmtree(dst)
@@ -703,32 +709,40 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
             if run.code != 0:
                 raise BenchError(f"biaogan check failed on the generated corpus:\n{tail(check_log)}")
         cmd = [str(tools["biaogan"]), "--root", str(site), "build", "--out", str(dst)]
-        r = run_tool("biaogan", cmd, args.runs, logs, clean)
-        r.files, r.bytes = tree_size(dst)
-        check_output("biaogan", dst, cases)
-        r.extra["stages"] = stages_line(logs / f"biaogan-{r.runs.index(r.median_run()) + 1}.log")
-        files, size = tree_size(site / ".biaogan" / "index")
-        r.extra["tantivy_index_files"], r.extra["tantivy_index_bytes"] = files, size
-        r.extra["cache_bytes"] = tree_size(site / ".biaogan" / "cache")[1]
-        log(f"    biaogan: {r.extra['stages']}")
-        return r
-
-    def bench_biaogan_warm() -> ToolResult:
-        """Rebuilds with nothing changed, keeping SITE/.biaogan and the previous output
-        (biaogan's incremental build); reported beside the cold builds, not in the ratios."""
-        dst = out / "biaogan"
-        cmd = [str(tools["biaogan"]), "--root", str(site), "build", "--out", str(dst)]
-        r = run_tool("biaogan-warm", cmd, args.runs, logs)
-        r.files, r.bytes = tree_size(dst)
-        check_output("biaogan", dst, cases)
-        r.extra["stages"] = stages_line(logs / f"biaogan-warm-{r.runs.index(r.median_run()) + 1}.log")
-        log(f"    biaogan (no change): {r.extra['stages']}")
-        return r
+        for _ in range(args.runs):
+            run_once(cold, cmd, args.runs, logs, clean)
+            cold.files, cold.bytes = tree_size(dst)
+            check_output("biaogan", dst, cases)
+            files, size = tree_size(site / ".biaogan" / "index")
+            cold.extra["tantivy_index_files"], cold.extra["tantivy_index_bytes"] = files, size
+            cold.extra["cache_bytes"] = tree_size(site / ".biaogan" / "cache")[1]
+            if not args.quick and "biaogan-warm" not in size_result["failed"]:
+                try:
+                    run_once(warm, cmd, args.runs, logs)
+                    warm.files, warm.bytes = tree_size(dst)
+                    check_output("biaogan", dst, cases)
+                except (BenchError, OSError) as e:
+                    size_result["failed"]["biaogan-warm"] = str(e)
+                    log(f"FAILED: biaogan-warm at {n} cases: {e}")
+                    warm.runs.clear()
+            yield
+        cold.extra["stages"] = stages_line(logs / f"biaogan-{cold.runs.index(cold.median_run()) + 1}.log")
+        log(f"    biaogan: {cold.extra['stages']}")
+        results = {"biaogan": cold}
+        if warm.runs:
+            warm.extra["stages"] = stages_line(
+                logs / f"biaogan-warm-{warm.runs.index(warm.median_run()) + 1}.log")
+            log(f"    biaogan (no change): {warm.extra['stages']}")
+            results["biaogan-warm"] = warm
+        return results
 
     hugo_dst = out / "hugo"
 
-    def bench_hugo() -> ToolResult:
+    def bench_hugo(with_pagefind: bool):
+        """Each round: Hugo, then Pagefind on Hugo's output if asked for."""
         cache = base / "hugo-cache"
+        pf_dst = hugo_dst / "pagefind"
+        hugo, pagefind = ToolResult("hugo"), ToolResult("pagefind")
 
         def clean():
             rmtree(hugo_dst)
@@ -736,44 +750,59 @@ def bench_size(n: int, args, tools: dict[str, Path], zola_ver, history: list[dic
 
         cmd = [str(tools["hugo"]), "--source", str(hugo_site), "--destination", str(hugo_dst),
                "--cacheDir", str(cache), "--noBuildLock"]
-        r = run_tool("hugo", cmd, args.runs, logs, clean)
-        r.files, r.bytes = tree_size(hugo_dst)
-        check_output("hugo", hugo_dst, cases)
-        return r
+        pf_cmd = [str(tools["pagefind"]), "--site", str(hugo_dst)] if with_pagefind else []
+        for _ in range(args.runs):
+            run_once(hugo, cmd, args.runs, logs, clean)
+            hugo.files, hugo.bytes = tree_size(hugo_dst)
+            check_output("hugo", hugo_dst, cases)
+            if with_pagefind:
+                run_once(pagefind, pf_cmd, args.runs, logs, lambda: rmtree(pf_dst))
+                pagefind.files, pagefind.bytes = tree_size(pf_dst)
+            yield
+        results = {"hugo": hugo}
+        if with_pagefind:
+            m = re.search(r"Indexed (\d+) pages?", tail(logs / "pagefind-1.log", 30))
+            pagefind.extra["indexed_pages"] = int(m.group(1)) if m else None
+            if m is None or int(m.group(1)) < len(cases):
+                size_result["failed"]["pagefind"] = (f"pagefind indexed {m.group(1) if m else 'no'} "
+                                                     f"pages for {len(cases)} cases")
+            else:
+                results["pagefind"] = pagefind
+        return results
 
-    def bench_pagefind() -> ToolResult:
-        pf_dst = hugo_dst / "pagefind"
-        cmd = [str(tools["pagefind"]), "--site", str(hugo_dst)]
-        r = run_tool("pagefind", cmd, args.runs, logs, lambda: rmtree(pf_dst))
-        r.files, r.bytes = tree_size(pf_dst)
-        m = re.search(r"Indexed (\d+) pages?", tail(logs / "pagefind-1.log", 30))
-        r.extra["indexed_pages"] = int(m.group(1)) if m else None
-        if m is None or int(m.group(1)) < len(cases):
-            raise BenchError(f"pagefind indexed {m.group(1) if m else 'no'} pages for "
-                             f"{len(cases)} cases")
-        return r
-
-    def bench_zola() -> ToolResult:
+    def bench_zola():
         dst = out / "zola"
+        zola = ToolResult("zola")
         cmd = [str(tools["zola"]), "--root", str(zola_site), "build", "--output-dir", str(dst)]
-        r = run_tool("zola", cmd, args.runs, logs, lambda: rmtree(dst))
-        r.files, r.bytes = tree_size(dst)
-        check_output("zola", dst, cases)
-        return r
+        for _ in range(args.runs):
+            run_once(zola, cmd, args.runs, logs, lambda: rmtree(dst))
+            zola.files, zola.bytes = tree_size(dst)
+            check_output("zola", dst, cases)
+            yield
+        return {"zola": zola}
 
-    if "biaogan" in want:
-        attempt("biaogan", bench_biaogan)
-        if "biaogan" in size_result["tools"] and not args.quick:
-            attempt("biaogan-warm", bench_biaogan_warm)
-    if "hugo" in tools and ("hugo" in want or "pagefind" in want or args.quick):
-        attempt("hugo", bench_hugo)
-    if "pagefind" in want and "pagefind" in tools:
-        if "hugo" in size_result["tools"]:
-            attempt("pagefind", bench_pagefind)
-        else:
-            size_result["skipped"]["pagefind"] = "needs Hugo's output (Hugo was not run)"
-    if "zola" in tools and ("zola" in want or args.quick):
-        attempt("zola", bench_zola)
+    rotation = {}
+    if "biaogan" in want and fits("biaogan"):
+        rotation["biaogan"] = bench_biaogan()
+    if "hugo" in tools and ("hugo" in want or "pagefind" in want or args.quick) and fits("hugo"):
+        with_pagefind = "pagefind" in want and "pagefind" in tools and fits("pagefind")
+        rotation["hugo"] = bench_hugo(with_pagefind)
+    elif "pagefind" in want and "pagefind" in tools:
+        size_result["skipped"]["pagefind"] = "needs Hugo's output (Hugo was not run)"
+    if "zola" in tools and ("zola" in want or args.quick) and fits("zola"):
+        rotation["zola"] = bench_zola()
+    while rotation:
+        for name, steps in list(rotation.items()):
+            try:
+                next(steps)
+            except StopIteration as done:
+                size_result["tools"].update(done.value)
+                del rotation[name]
+            except (BenchError, OSError) as e:
+                # A failure is recorded and the other tools go on.
+                size_result["failed"][name] = str(e)
+                log(f"FAILED: {name} at {n} cases: {e}")
+                del rotation[name]
 
     for tool in want:
         if tool not in tools and tool not in size_result["skipped"]:

@@ -23,11 +23,12 @@ pub const SAME_AREA_BONUS: f64 = 1.25;
 /// Terms selected by more documents than this are ignored.
 pub const MAX_LIST: usize = 400;
 
-/// Hasher for keys that are already hashes (see [`key`]).
+/// Hasher for `u64` keys: a [`key`] is already a hash and passes through (`MIX = false`); a
+/// [`bigram_code`] is mixed once by [`mix`], a bijection of `u64` (`MIX = true`).
 #[derive(Default)]
-struct KeyHasher(u64);
+struct U64Hasher<const MIX: bool>(u64);
 
-impl Hasher for KeyHasher {
+impl<const MIX: bool> Hasher for U64Hasher<MIX> {
     fn finish(&self) -> u64 {
         self.0
     }
@@ -35,34 +36,17 @@ impl Hasher for KeyHasher {
         for &b in bytes {
             self.0 = (self.0 << 8) ^ b as u64;
         }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
-
-/// Hasher for [`bigram_code`]s: their bits are mixed once (a bijection of `u64`).
-#[derive(Default)]
-struct CodeHasher(u64);
-
-impl Hasher for CodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ b as u64;
+        if MIX {
+            self.0 = mix(self.0);
         }
-        self.0 = mix(self.0);
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = mix(n);
+        self.0 = if MIX { mix(n) } else { n };
     }
 }
 
-type CodeMap<V> = HashMap<u64, V, BuildHasherDefault<CodeHasher>>;
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<U64Hasher<false>>>;
+type CodeMap<V> = HashMap<u64, V, BuildHasherDefault<U64Hasher<true>>>;
 
 /// The finalizer of 64-bit MurmurHash3, which spreads every input bit over the result.
 fn mix(mut h: u64) -> u64 {

@@ -58,12 +58,18 @@ fn mix(mut h: u64) -> u64 {
 /// 64-bit FNV-1a of a term (bigrams and words share one key space), finalized so that the
 /// low bits are well mixed for [`KeyMap`].
 fn key(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
+    mix(fnv1a(FNV_OFFSET, s.as_bytes()))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a of `bytes`, continued from `h`.
+fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    mix(h)
+    h
 }
 
 /// A CJK bigram as one number: both characters (21 bits each) side by side. Exact, and far
@@ -76,14 +82,10 @@ fn bigram_code(first: char, second: char) -> u64 {
 /// The [`key`] of the bigram `code` spells, without building the string.
 fn bigram_key(code: u64) -> u64 {
     let chars = [(code >> 21) as u32, (code & 0x1f_ffff) as u32].map(char::from_u32);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut utf8 = [0u8; 4];
-    for c in chars.into_iter().flatten() {
-        for &b in c.encode_utf8(&mut utf8).as_bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let h = chars.into_iter().flatten().fold(FNV_OFFSET, |h, c| {
+        fnv1a(h, c.encode_utf8(&mut utf8).as_bytes())
+    });
     mix(h)
 }
 

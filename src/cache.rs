@@ -127,6 +127,31 @@ const HASH_BUFFER: usize = 16 * 1024;
 /// A buffer in front of a fingerprint.
 type HashBuffer<'a> = std::io::BufWriter<&'a mut Fingerprinter>;
 
+/// The fingerprint of `entries`, name and value pairs in the order given, in the encoding of
+/// [`Fingerprinter::add_value`]. For the keys of an in-memory cache that is asked often for
+/// small values: one thread-local buffer and one hash call, where setting up a
+/// [`Fingerprinter`] and its buffer would cost more than the hashing.
+pub fn entries_key<'a>(entries: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>) -> Key {
+    thread_local! {
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        for (name, value) in entries {
+            bytes.extend_from_slice(&(name.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(name.as_bytes());
+            // Writing into a `Vec` cannot fail.
+            let _ = write_value(bytes, value);
+        }
+        let key = xxhash_rust::xxh3::xxh3_128(bytes);
+        if bytes.capacity() > HASH_BUFFER {
+            // One large value does not keep its buffer for the rest of the thread's life.
+            *bytes = Vec::new();
+        }
+        key
+    })
+}
+
 /// Writes `value` in a prefix-free encoding: a kind byte, then for strings, arrays and objects
 /// their length (so `["ab"]` and `["a", "b"]` differ), for numbers their bits.
 fn write_value(out: &mut impl Write, value: &serde_json::Value) -> std::io::Result<()> {
@@ -382,6 +407,28 @@ mod tests {
                 assert_ne!(key(a), key(b), "{a} and {b}");
             }
         }
+    }
+
+    #[test]
+    fn entry_keys_follow_names_values_and_order() {
+        use serde_json::json;
+        let (one, two, ab) = (json!(1), json!("2"), json!("ab"));
+        let key = entries_key([("a", &one), ("b", &two)]);
+        assert_eq!(key, entries_key([("a", &one), ("b", &two)]));
+        assert_ne!(key, entries_key([("b", &two), ("a", &one)]));
+        assert_ne!(key, entries_key([("a", &one), ("c", &two)]));
+        assert_ne!(key, entries_key([("a", &one), ("b", &one)]));
+        assert_ne!(key, entries_key([("a", &one)]));
+        // Names and values do not run into each other.
+        assert_ne!(
+            entries_key([("a", &ab)]),
+            entries_key([("ab", &json!("b"))])
+        );
+        // A value larger than the kept buffer, then small ones: the same keys as ever.
+        let big = json!("标杆".repeat(HASH_BUFFER));
+        let before = entries_key([("a", &one)]);
+        assert_ne!(entries_key([("a", &big)]), before);
+        assert_eq!(entries_key([("a", &one)]), before);
     }
 
     #[test]

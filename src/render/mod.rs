@@ -236,25 +236,32 @@ pub fn render_selected(
             jobs.extend((1..=pages).map(|page| Job::TaxonomyTerm(taxonomy, term, page)));
         }
     }
-    // Last: a compilation page holds its year's case bodies several times while it renders
-    // (~90 MB at 10,000 cases), better not beside the start of the index, which still holds
-    // every search document then.
+    jobs.retain(|job| selection.job(job, site));
+    // Last, in a pass of their own: a compilation page holds its year's case bodies several
+    // times while it renders (~90 MB at 10,000 cases), better not beside the start of the
+    // index, which still holds every search document then, nor beside the cards the other
+    // pages have rendered (~35 MB), which are freed first.
+    let mut compilations: Vec<Job<'_>> = Vec::new();
     if input.theme.has("compilation.html") {
-        jobs.extend(
+        compilations.extend(
             (0..site.collections.len())
                 .filter(|&i| has_compilation(site, site.collections[i].year))
-                .map(Job::Compilation),
+                .map(Job::Compilation)
+                .filter(|job| selection.job(job, site)),
         );
     }
-    jobs.retain(|job| selection.job(job, site));
-    let rendered = jobs.par_iter().try_for_each(|job| {
-        crate::cancel::check()?;
-        renderer.render_job(job, output)
-    });
+    let render = |jobs: &[Job<'_>]| {
+        jobs.par_iter().try_for_each(|job| {
+            crate::cancel::check()?;
+            renderer.render_job(job, output)
+        })
+    };
+    let rendered = render(&jobs);
     // Every page that shows a card is written: the cards' memory is not needed any more.
     input.theme.partials.clear();
     rendered?;
-    let pages = jobs.len();
+    render(&compilations)?;
+    let pages = jobs.len() + compilations.len();
     if !selection.lists() {
         return Ok(RenderStats {
             pages,

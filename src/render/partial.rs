@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use serde_json::Value;
 use tera::{Context, Tera};
 
-use crate::cache::{Fingerprinter, Key};
+use crate::cache::{entries_key, Key};
 
 /// Name of the function in templates.
 pub const FUNCTION: &str = "partial";
@@ -74,14 +74,9 @@ impl Partials {
                 "`partial` needs `name`, the template to render, as a string",
             ));
         };
-        let mut names: Vec<&String> = args.keys().filter(|k| *k != "name").collect();
+        let mut names: Vec<&String> = args.keys().collect();
         names.sort_unstable();
-        let mut key = Fingerprinter::new(FUNCTION);
-        key.add(name.as_bytes());
-        for arg in &names {
-            key.add(arg.as_bytes()).add_value(&args[*arg]);
-        }
-        let key = key.finish();
+        let key = entries_key(names.iter().map(|arg| (arg.as_str(), &args[*arg])));
         let found = self
             .rendered
             .lock()
@@ -97,7 +92,7 @@ impl Partials {
                     .and_then(Weak::upgrade)
                     .ok_or_else(|| tera::Error::msg("`partial` has no templates"))?;
                 let mut context = Context::new();
-                for arg in names {
+                for arg in names.into_iter().filter(|arg| *arg != "name") {
                     context.insert(arg.as_str(), &args[arg]);
                 }
                 // Rendered outside the lock: another thread may render the same text too.

@@ -324,7 +324,11 @@ fn write_index<D: Borrow<SearchDoc> + Send>(
     let fields = IndexFields::from_schema(&schema, path)?;
     let index = Index::create(directory, schema, IndexSettings::default()).map_err(terr(path))?;
     register_tokenizers(&index);
-    let docs: Vec<(D, u64)> = docs.into_iter().zip(ords.iter().copied()).collect();
+    let mut docs: Vec<(D, u64)> = docs.into_iter().zip(ords.iter().copied()).collect();
+    // In document-number order, so that each segment holds a run of numbers, in order: the
+    // export then reads every term's postings already sorted and every document's stored
+    // fields block after block.
+    docs.sort_unstable_by_key(|&(_, ord)| ord);
     // A single-segment writer's `finalize` writes `meta.json` naming its segment alone:
     // one at a time, so that each reads back its own segment's meta.
     let finalized = Mutex::new(Vec::new());
@@ -334,6 +338,7 @@ fn write_index<D: Borrow<SearchDoc> + Send>(
         // that no idle thread can take over, and the index ends on one core.
         .with_max_len(1)
         .try_for_each(|chunk| {
+            let first = chunk.first().map_or(0, |&(_, ord)| ord);
             let mut writer: SingleSegmentIndexWriter<TantivyDocument> =
                 SingleSegmentIndexWriter::new(index.clone(), SEGMENT_TABLE_BUDGET)
                     .map_err(terr(path))?;
@@ -347,14 +352,17 @@ fn write_index<D: Borrow<SearchDoc> + Send>(
             }
             let mut segments = finalized.lock().unwrap_or_else(PoisonError::into_inner);
             let written = writer.finalize().map_err(terr(path))?;
-            segments.extend(written.load_metas().map_err(terr(path))?.segments);
+            segments.push((first, written.load_metas().map_err(terr(path))?.segments));
             Ok(())
         })?;
+    // Segments in the order of their documents' numbers, not in the order they finished.
+    let mut segments = finalized
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    segments.sort_unstable_by_key(|&(first, _)| first);
     let meta = IndexMeta {
         index_settings: index.settings().clone(),
-        segments: finalized
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner),
+        segments: segments.into_iter().flat_map(|(_, metas)| metas).collect(),
         schema: index.schema(),
         opstamp: 0,
         payload: None,
@@ -701,5 +709,33 @@ impl SearchIndex {
             result = Some(set);
         }
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_hold_runs_of_document_numbers_in_order() {
+        // Three segments' worth, given in an order far from their URLs' order.
+        let n = 2 * SEGMENT_DOCS + 7;
+        let docs: Vec<SearchDoc> = (0..n)
+            .map(|i| SearchDoc {
+                url: format!("{}/case-{:04}/", 2019 + (i * 7) % 6, (i * 389) % n),
+                title: format!("质量标杆{i}"),
+                ..SearchDoc::default()
+            })
+            .collect();
+        let index = build_index_in_memory(&docs).expect("index builds");
+        let searcher = index.searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let mut numbers = Vec::new();
+        for reader in searcher.segment_readers() {
+            let ords = reader.fast_fields().u64("ord").expect("ord column");
+            numbers.extend((0..reader.max_doc()).map(|doc| ords.first(doc)));
+        }
+        let expected: Vec<Option<u64>> = (0..n as u64).map(Some).collect();
+        assert_eq!(numbers, expected);
     }
 }

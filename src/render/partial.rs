@@ -7,7 +7,9 @@
 //! `root`, `hide_area`). Rendered by `{% include %}`, every one of those was rendered again:
 //! more than half of all template time at 10,000 cases. A template sees nothing but its
 //! variables, so the same arguments always give the same text, and the cache is keyed by all
-//! of them (name, argument names and values): no rule decides when an entry is stale.
+//! of them (name, argument names and values): no rule decides when an entry is stale. The
+//! kept text is bounded ([`MAX_KEPT_BYTES`]): a larger site renders some cards again instead of
+//! holding them all at the build's peak of memory.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
@@ -20,12 +22,25 @@ use crate::cache::{entries_key, Key};
 /// Name of the function in templates.
 pub const FUNCTION: &str = "partial";
 
+/// Bytes of rendered text kept at most: beyond it the kept partials are forgotten and the
+/// cache starts again. 10,000 cases keep ~30 MB of cards; 100,000 would keep ten times that,
+/// at the build's peak of memory.
+const MAX_KEPT_BYTES: usize = 64 << 20;
+
 /// The rendered partials of the current render pass, and the templates that render them.
-#[derive(Default)]
 pub struct Partials {
     /// The theme's templates (weak: they hold this through their function).
     tera: OnceLock<Weak<Tera>>,
-    rendered: Mutex<HashMap<Key, Arc<str>>>,
+    rendered: Mutex<Kept>,
+    /// [`MAX_KEPT_BYTES`], or less in tests.
+    max_kept_bytes: usize,
+}
+
+/// Rendered partials by key, and their bytes.
+#[derive(Default)]
+struct Kept {
+    texts: HashMap<Key, Arc<str>>,
+    bytes: usize,
 }
 
 impl std::fmt::Debug for Partials {
@@ -39,8 +54,16 @@ impl std::fmt::Debug for Partials {
 impl Partials {
     /// Registers the `partial` function in `tera` and returns the templates with it, shared,
     /// and the partials they render.
-    pub fn install(mut tera: Tera) -> (Arc<Tera>, Arc<Partials>) {
-        let partials = Arc::new(Partials::default());
+    pub fn install(tera: Tera) -> (Arc<Tera>, Arc<Partials>) {
+        Partials::install_keeping(tera, MAX_KEPT_BYTES)
+    }
+
+    fn install_keeping(mut tera: Tera, max_kept_bytes: usize) -> (Arc<Tera>, Arc<Partials>) {
+        let partials = Arc::new(Partials {
+            tera: OnceLock::new(),
+            rendered: Mutex::default(),
+            max_kept_bytes,
+        });
         tera.register_function(FUNCTION, PartialFunction(Arc::clone(&partials)));
         let tera = Arc::new(tera);
         // Set once, here, before any template can run.
@@ -51,16 +74,16 @@ impl Partials {
     /// Forgets every rendered partial (their memory; the next call renders again). A render
     /// pass calls it when its pages are written.
     pub fn clear(&self) {
-        let mut rendered = self.rendered.lock().unwrap_or_else(PoisonError::into_inner);
-        *rendered = HashMap::new();
+        *self.kept() = Kept::default();
     }
 
     /// How many partials are kept.
     pub fn len(&self) -> usize {
-        self.rendered
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.kept().texts.len()
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.rendered.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether no partial is kept.
@@ -77,12 +100,7 @@ impl Partials {
         let mut names: Vec<&String> = args.keys().collect();
         names.sort_unstable();
         let key = entries_key(names.iter().map(|arg| (arg.as_str(), &args[*arg])));
-        let found = self
-            .rendered
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
+        let found = self.kept().texts.get(&key).cloned();
         let text = match found {
             Some(text) => text,
             None => {
@@ -97,10 +115,13 @@ impl Partials {
                 }
                 // Rendered outside the lock: another thread may render the same text too.
                 let text: Arc<str> = tera.render(name, &context)?.into();
-                self.rendered
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(key, Arc::clone(&text));
+                let mut kept = self.kept();
+                if kept.bytes + text.len() > self.max_kept_bytes {
+                    *kept = Kept::default();
+                }
+                if kept.texts.insert(key, Arc::clone(&text)).is_none() {
+                    kept.bytes += text.len();
+                }
                 text
             }
         };
@@ -127,12 +148,16 @@ mod tests {
     use super::*;
 
     fn templates(pairs: &[(&str, &str)]) -> (Arc<Tera>, Arc<Partials>) {
+        templates_keeping(pairs, MAX_KEPT_BYTES)
+    }
+
+    fn templates_keeping(pairs: &[(&str, &str)], max: usize) -> (Arc<Tera>, Arc<Partials>) {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(crate::escape::html);
         tera.add_raw_templates(pairs.iter().copied())
             .expect("test templates parse");
-        Partials::install(tera)
+        Partials::install_keeping(tera, max)
     }
 
     const CARD: &str = "<a href=\"{{ root }}{{ card.url }}\">{{ card.title }}</a>\
@@ -173,6 +198,30 @@ mod tests {
         partials.clear();
         assert!(partials.is_empty());
         assert_eq!(tera.render("list.html", &context).expect("renders"), deeper);
+    }
+
+    #[test]
+    fn the_kept_text_is_bounded() {
+        // Room for two cards of 14 bytes, not three.
+        let (tera, partials) = templates_keeping(
+            &[
+                ("card.html", "<b>{{ n }}</b>..."),
+                (
+                    "list.html",
+                    "{% for n in ns %}{{ partial(name=\"card.html\", n=n) }}{% endfor %}",
+                ),
+            ],
+            30,
+        );
+        let mut context = Context::new();
+        context.insert("ns", &[1000, 2000, 1000, 3000, 3000]);
+        let html = tera.render("list.html", &context).expect("renders");
+        assert_eq!(
+            html,
+            "<b>1000</b>...<b>2000</b>...<b>1000</b>...<b>3000</b>...<b>3000</b>..."
+        );
+        // 1000 and 2000 filled it; 3000 started it again.
+        assert_eq!(partials.len(), 1);
     }
 
     #[test]

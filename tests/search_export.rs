@@ -70,6 +70,55 @@ fn export_format_snapshot() {
     assert_eq!(again, stats);
 }
 
+/// The JSON of a shard file `window.__biaogan_shard("<name>",<JSON>);`.
+fn shard_json(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let text = read(dir, &format!("{name}.js"));
+    let json = text
+        .strip_prefix(&format!("window.__biaogan_shard({name:?},"))
+        .and_then(|rest| rest.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("{name}: not a shard: {text}"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn a_big_term_has_a_positions_file_exactly_when_it_has_positions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let index = build_index(&tiny(), &tmp.path().join("index")).expect("build");
+    let out = tmp.path().join("search");
+    let options = ExportOptions {
+        big_term_bytes: 0, // every term gets its own files
+        ..ExportOptions::default()
+    };
+    let stats = export_to(&index, &Output::Disk(out.clone()), "", &options).expect("export");
+    let (mut with, mut without) = (0, 0);
+    for b in 0..stats.buckets {
+        let bucket = shard_json(&out, &format!("t/{b}"));
+        for (term, entry) in bucket["t"].as_object().expect("terms") {
+            let n = entry[0].as_u64().expect("a big term");
+            let q_bytes = entry[1].as_u64().expect("q bytes");
+            let file = out.join(format!("q/{n}.js"));
+            if q_bytes == 0 {
+                without += 1;
+                assert!(!file.exists(), "{term}: q 0 but {} exists", file.display());
+            } else {
+                with += 1;
+                let len = std::fs::metadata(&file)
+                    .unwrap_or_else(|e| panic!("{term}: {}: {e}", file.display()))
+                    .len();
+                assert_eq!(len, q_bytes, "{term}: q bytes");
+                assert!(
+                    shard_json(&out, &format!("q/{n}"))
+                        .as_array()
+                        .is_some_and(|a| !a.is_empty()),
+                    "{term}: empty positions file"
+                );
+            }
+        }
+    }
+    // Single characters are in the unigram fields only, which keep no positions.
+    assert!(with > 0 && without > 0, "with {with}, without {without}");
+}
+
 #[test]
 fn rebuild_replaces_the_index_and_reopen_works() {
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -14,7 +14,8 @@
 //!   `{term: entry}`; an entry is either `[[field, docs, positions?], …]` inline or, for a
 //!   term whose postings exceed [`ExportOptions::big_term_bytes`], `[n, q, s, dfs?]`:
 //!   postings in `p/<n>.js` (`[[field, docs], …]`), positions in `q/<n>.js` (`[[field,
-//!   positions], …]`, `q` bytes, loaded only for phrases), flags in `s/<n>.js` when `s` is 1,
+//!   positions], …]`, `q` bytes, loaded only for phrases; `q` is 0 and the file left out
+//!   for a term without positions, one of the unigram fields only), flags in `s/<n>.js` when `s` is 1,
 //!   and for a bigram its document frequency per bigram field (`dfs`, for phrases whose first
 //!   results leave its postings unloaded: see `first_page.rs`). Fields are
 //!   numbered 0–4 for the bigram fields and 5–9 for the unigram fields, in `TEXT_FIELDS`
@@ -994,12 +995,19 @@ impl TermWriter<'_> {
             }
             p.push(']');
             q.push(']');
-            let q_name = format!("q/{n}");
-            let q_bytes = shard_len(&q_name, &q);
+            // A term of the unigram fields only (a single character) has no positions:
+            // `q` 0 and no file, where `search.js` would load an empty list.
+            let q_bytes = if q.len() > 2 {
+                let q_name = format!("q/{n}");
+                let bytes = shard_len(&q_name, &q);
+                files.push((q_name, q));
+                bytes
+            } else {
+                0
+            };
             let _ = write!(bt, "[{n},{q_bytes},{}", u8::from(flags.is_some()));
             write_bigram_doc_freqs(&encoded, bt);
             bt.push(']');
-            files.push((q_name, q));
             files.push((format!("p/{n}"), p));
             if let Some(flags) = flags {
                 files.push((format!("s/{n}"), flags));

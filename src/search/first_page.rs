@@ -174,14 +174,20 @@ impl Plan<'_> {
             .is_some_and(|v| v.get(3).is_some_and(serde_json::Value::is_array))
     }
 
-    /// The positions files (`q/`) of the terms in `range` that have their own files.
+    /// The positions files (`q/`) of the terms in `range` that have them.
     fn position_files(&self, range: std::ops::Range<usize>) -> Vec<String> {
         self.entries[range]
             .iter()
-            .filter_map(|e| e.as_ref().and_then(|v| v[0].as_u64()))
-            .map(|n| format!("q/{n}.js"))
+            .filter_map(|e| e.as_ref().and_then(positions_file))
             .collect()
     }
+}
+
+/// The positions file `q/<n>.js` of a big term's bucket entry `[n, q bytes, …]`; `None`
+/// for an inline entry or a term without positions (`q` bytes 0, no file).
+fn positions_file(entry: &serde_json::Value) -> Option<String> {
+    let n = entry[0].as_u64()?;
+    (entry[1].as_u64()? > 0).then(|| format!("q/{n}.js"))
 }
 
 /// Looks every term up in its bucket, as `search.js` does first, adding the buckets to
@@ -253,7 +259,7 @@ fn postings_files(
             let flags = terms.get(i + 1).is_some_and(|next| next.1 == SEPARATOR)
                 || omit.get(i + 1) == Some(&true);
             if terms.len() > 1 && !omit[i] {
-                exact_files.insert(format!("q/{n}.js"));
+                exact_files.extend(entry.as_ref().and_then(positions_file));
                 if plan.big {
                     position_bytes += weights[i];
                 }

@@ -119,7 +119,7 @@ const term = async ({ t, b, e }, needq, flags) => { /* → [field 0..9] → post
     return { out, q: big ? 0 : 1, s: 0 };
   })));
   const add = (list, k) => list.forEach(x => { if (m.out[x[0]]) m.out[x[0]][k] = k === "raw" ? x[1] : x; });
-  if (needq && !m.q) m.q = load("q/" + e[0]).then(qs => add(qs, "raw"));
+  if (needq && !m.q) m.q = e[1] ? load("q/" + e[0]).then(qs => add(qs, "raw")) : Promise.resolve(); /* q bytes 0: no positions */
   if (flags && !m.s) m.s = big ? (e[2] ? load("s/" + e[0]) : Promise.resolve([])).then(s => add(s, "fl")) : load("t/" + b).then(r => add(r.r[t] || [], "fl"));
   await Promise.all([needq && m.q, flags && m.s]);
   return m.out;

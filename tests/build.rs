@@ -145,6 +145,28 @@ fn taxonomy_pages_list_their_cases() {
 }
 
 #[test]
+fn search_page_names_the_facet_values_held_by_id() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let page = site.read("search/index.html");
+    let island = page
+        .split(r#"<script type="application/json" id="search-labels">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the labels island");
+    let labels: serde_json::Value = serde_json::from_str(island).expect("JSON");
+    assert_eq!(labels["region"]["zhengzhou"], "郑州市");
+    assert_eq!(labels["region"]["luoyang"], "洛阳市");
+    // The index holds tags by name, so the page shows them as they are, without a label.
+    assert!(labels.get("tag").is_none(), "{island}");
+    let meta = site.read("search/meta.js");
+    assert!(
+        meta.contains(r#""tag":["SPC","追溯","首件检验"]"#),
+        "{meta}"
+    );
+}
+
+#[test]
 fn failed_build_leaves_previous_output_byte_identical() {
     let site = TestSite::fixture("minimal");
     site.build();

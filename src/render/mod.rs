@@ -920,11 +920,19 @@ impl<'a> Renderer<'a> {
             .unwrap_or_default()
     }
 
+    /// The search page's `taxonomies`: each with its terms and `by_id`, true where the
+    /// search facet holds the terms' ids (whose names the page looks up), false for tags,
+    /// which the index holds by name.
     fn facet_lists(&self) -> Vec<serde_json::Value> {
         self.input
             .taxonomies
             .iter()
-            .map(|t| serde_json::json!({"kind": t.kind.slug(), "name": t.kind.title(), "terms": t.terms.iter().map(term_ctx).collect::<Vec<_>>()}))
+            .map(|t| {
+                serde_json::json!({
+                    "kind": t.kind.slug(), "name": t.kind.title(), "by_id": t.kind != Kind::Tags,
+                    "terms": t.terms.iter().map(term_ctx).collect::<Vec<_>>(),
+                })
+            })
             .collect()
     }
 

@@ -997,7 +997,7 @@ impl TermWriter<'_> {
             q.push(']');
             // A term of the unigram fields only (a single character) has no positions:
             // `q` 0 and no file, where `search.js` would load an empty list.
-            let q_bytes = if q.len() > 2 {
+            let q_bytes = if encoded.iter().any(|e| e.positions.is_some()) {
                 let q_name = format!("q/{n}");
                 let bytes = shard_len(&q_name, &q);
                 files.push((q_name, q));
